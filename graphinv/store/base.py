@@ -1,0 +1,153 @@
+"""The one store interface both backends implement."""
+
+from __future__ import annotations
+
+import abc
+import re
+from typing import Any
+
+import pandas as pd
+
+from ..errors import GraphinvError
+from ..records import kind_of
+from ..schema import SCHEMA, Schema
+from .frames import check_columns, combine_rows
+
+EDGE_ENDPOINTS = ("src", "dst")
+
+
+class GraphStore(abc.ABC):
+    """A graph store: idempotent bulk upserts, Cypher queries, counts.
+
+    Node frames have a ``uid`` column and schema properties. Edge frames have ``src``
+    and ``dst`` (node uids; their kinds follow from the uid prefix), an optional ``key``
+    (for edges that repeat) and schema properties; the edge ``uid`` is derived.
+    Endpoints that are not in the store yet are created as bare nodes, so no edge is
+    ever dropped for want of its ends.
+    """
+
+    uri: str
+    schema: Schema = SCHEMA
+    read_only: bool = False
+
+    # -- writes --------------------------------------------------------------------
+    def upsert_nodes(self, kind: str, frame: pd.DataFrame) -> int:
+        """Insert or merge nodes of ``kind``; returns the number of rows written."""
+        node_kind = self.schema.nodes.get(kind)
+        if node_kind is None:
+            raise GraphinvError(f"unknown node kind {kind!r}; `graphinv schema` lists them")
+        if frame.empty:
+            return 0
+        self._check_writable()
+        check_columns(frame, node_kind)
+        if "uid" not in frame.columns or frame["uid"].isna().any():
+            raise GraphinvError(f"{kind} rows need a uid")
+        return self._upsert_nodes(node_kind.name, combine_rows(frame, node_kind))
+
+    def upsert_edges(self, kind: str, frame: pd.DataFrame) -> int:
+        """Insert or merge edges of ``kind``; returns the number of rows written."""
+        edge_kind = self.schema.edges.get(kind)
+        if edge_kind is None:
+            raise GraphinvError(f"unknown edge kind {kind!r}; `graphinv schema` lists them")
+        if frame.empty:
+            return 0
+        self._check_writable()
+        check_columns(frame, edge_kind, extra=EDGE_ENDPOINTS)
+        frame = frame.copy()
+        if "key" not in frame.columns:
+            frame["key"] = ""
+        frame["key"] = frame["key"].fillna("").astype(str)
+        frame["uid"] = (frame["src"] + ">" + kind + ">" + frame["dst"]).where(
+            frame["key"] == "", frame["src"] + ">" + kind + ">" + frame["dst"] + "#" + frame["key"])
+        frame["src_kind"] = frame["src"].map(_kind_or_error)
+        frame["dst_kind"] = frame["dst"].map(_kind_or_error)
+        pairs = set(edge_kind.between)
+        bad = frame[[(a, b) not in pairs for a, b in zip(frame["src_kind"], frame["dst_kind"])]]
+        if not bad.empty:
+            row = bad.iloc[0]
+            raise GraphinvError(f"{kind} cannot go from {row.src_kind} to {row.dst_kind} "
+                                f"({row.src} -> {row.dst}); allowed: {sorted(pairs)}")
+        frame = combine_rows(frame, edge_kind)
+        for end in EDGE_ENDPOINTS:
+            for node_kind, uids in frame.groupby(f"{end}_kind")[end]:
+                self._ensure_nodes(node_kind, uids.unique().tolist())
+        return self._upsert_edges(edge_kind.name, frame)
+
+    def delete_edges(self, kind: str, where: str = "", params: dict | None = None) -> None:
+        """Delete edges of ``kind`` (analysis results being replaced)."""
+        self._check_writable()
+        self.schema.kind(kind)
+        self.query(f"MATCH ()-[r:{kind}]->() {where} DELETE r", params or {}, write=True)
+
+    def delete_nodes(self, kind: str, where: str = "", params: dict | None = None) -> None:
+        self._check_writable()
+        self.schema.kind(kind)
+        self.query(f"MATCH (n:{kind}) {where} DETACH DELETE n", params or {}, write=True)
+
+    # -- reads -----------------------------------------------------------------------
+    @abc.abstractmethod
+    def query(self, cypher: str, params: dict | None = None, write: bool = False) -> pd.DataFrame:
+        """Run Cypher; refused with ReadOnlyError if it writes and ``write`` is False."""
+
+    def counts(self) -> dict[str, int]:
+        """Number of nodes and edges per kind, every kind of the schema included."""
+        out = {}
+        for kind in self.schema.nodes:
+            out[kind] = int(self.query(f"MATCH (n:{kind}) RETURN count(n) AS c").iloc[0, 0])
+        for kind in self.schema.edges:
+            out[kind] = int(self.query(f"MATCH ()-[r:{kind}]->() RETURN count(r) AS c").iloc[0, 0])
+        return out
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- backend parts -----------------------------------------------------------------
+    @abc.abstractmethod
+    def _upsert_nodes(self, kind: str, frame: pd.DataFrame) -> int: ...
+
+    @abc.abstractmethod
+    def _upsert_edges(self, kind: str, frame: pd.DataFrame) -> int: ...
+
+    @abc.abstractmethod
+    def _ensure_nodes(self, kind: str, uids: list[str]) -> None: ...
+
+    @abc.abstractmethod
+    def clear(self) -> None:
+        """Delete everything (tests and `--fresh` ingests)."""
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            from ..errors import ReadOnlyError
+            raise ReadOnlyError(f"store {self.uri} is open read-only")
+
+
+def _kind_or_error(uid: str) -> str:
+    try:
+        return kind_of(uid)
+    except ValueError as exc:
+        raise GraphinvError(str(exc)) from None
+
+
+_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`")
+_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+WRITE_WORDS = re.compile(
+    r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DROP|ALTER|COPY|INSTALL|LOAD\s+EXTENSION|ATTACH|DETACH\s+DATABASE|"
+    r"IMPORT|EXPORT|FOREACH|CHECKPOINT)\b", re.I)
+
+
+def looks_like_write(cypher: str) -> bool:
+    """A lexical check for write clauses, outside strings and comments.
+
+    >>> looks_like_write("MATCH (n) WHERE n.text = 'CREATE' RETURN n")
+    False
+    >>> looks_like_write("MATCH (n) DETACH DELETE n")
+    True
+    """
+    stripped = _STRINGS.sub("''", _COMMENTS.sub(" ", cypher))
+    return bool(WRITE_WORDS.search(stripped))

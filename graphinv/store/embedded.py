@@ -1,0 +1,205 @@
+"""The embedded store: LadybugDB on disk, in this process.
+
+Writes take the bulk path: rows whose uid is new go in with COPY from an Arrow table
+(hundreds of thousands of rows a second); rows already stored are merged in pandas and
+only those whose values change are written back with UNWIND … SET (MERGE through
+UNWIND runs at a few thousand rows a second, so it is kept to what changed).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from ..errors import ReadOnlyError, StoreError
+from ..schema import ladybug_ddl
+from .base import GraphStore, looks_like_write
+
+
+from .frames import merge_with_stored, to_arrow
+
+# Plan operators that change the database; a read query's plan has none of them.
+_WRITE_OPERATORS = re.compile(
+    r"^(SET_\w+|INSERT\w*|DELETE\w*|MERGE\w*|DROP\w*|CREATE_\w+|ALTER\w*|COPY\w*|INSTALL\w*|LOAD_EXTENSION|"
+    r"UNINSTALL\w*|ATTACH\w*|DETACH_DATABASE|EXPORT\w*|IMPORT\w*|TRANSACTION|CHECKPOINT|STANDALONE_CALL\w*|"
+    r"USE_DATABASE|CREATE_MACRO|PARTITIONER|BATCH_INSERT|INDEX_BUILDER)$")
+_PLAN_OPERATOR = re.compile(r"([A-Z][A-Z_]{2,})\[\d+\]")
+
+
+class EmbeddedStore(GraphStore):
+    """``embedded:PATH`` — a LadybugDB database directory/file at PATH."""
+
+    def __init__(self, path: str | Path, read_only: bool = False):
+        import ladybug
+
+        self.path = Path(path)
+        self.uri = f"embedded:{self.path}"
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"no store at {self.path}: ingest something first (`graphinv ingest PATH`)")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as exc:
+            message = str(exc).splitlines()[0]
+            if "lock" in message.lower():
+                raise StoreError(f"store {self.path} is open in another process ({message}); "
+                                 "close it or open read-only") from None
+            raise StoreError(f"cannot open embedded store {self.path}: {message}") from None
+        self._lock = threading.RLock()
+        if not read_only:
+            for statement in ladybug_ddl(self.schema):
+                self._execute(statement)
+
+    # -- queries -----------------------------------------------------------------------
+    def _execute(self, cypher: str, params: dict | None = None):
+        with self._lock:
+            try:
+                return self._conn.execute(cypher, params or {})
+            except RuntimeError as exc:
+                raise StoreError(str(exc).strip().splitlines()[0]) from None
+
+    def writes(self, cypher: str) -> bool:
+        """Whether ``cypher`` would change the database, judged from its query plan."""
+        try:
+            plan = self._execute("EXPLAIN " + cypher).get_as_df().iloc[0, 0]
+        except StoreError:
+            return looks_like_write(cypher)
+        return any(_WRITE_OPERATORS.match(op) for op in _PLAN_OPERATOR.findall(plan))
+
+    def query(self, cypher: str, params: dict | None = None, write: bool = False) -> pd.DataFrame:
+        if not write and self.writes(cypher):
+            raise ReadOnlyError("this query writes to the store; it was refused because the query "
+                                "is read-only (pass write=True / --write to allow writes)")
+        if write:
+            self._check_writable()
+        result = self._execute(cypher, params)
+        if isinstance(result, list):
+            result = result[-1]
+        return result.get_as_df()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._db.close()
+                self._conn = None
+
+    def clear(self) -> None:
+        self._check_writable()
+        for kind in list(self.schema.edges):
+            self._execute(f"MATCH ()-[r:{kind}]->() DELETE r")
+        for kind in list(self.schema.nodes):
+            self._execute(f"MATCH (n:{kind}) DELETE n")
+
+    # -- upserts ----------------------------------------------------------------------
+    def _stored_uids(self, table: str, rel: bool = False) -> set[str]:
+        pattern = f"MATCH ()-[n:{table}]->()" if rel else f"MATCH (n:{table})"
+        result = self._execute(f"{pattern} RETURN n.uid AS uid")
+        return set(result.get_as_arrow().column("uid").to_pylist())
+
+    def _match(self, table: str, rel: bool, src_kind: str = "", dst_kind: str = "") -> str:
+        """A pattern binding ``n`` to the stored row for each scanned row's key (primary-key
+        lookups; for edges through their two ends, since rel tables have no index)."""
+        if not rel:
+            return f"MATCH (n:{table} {{uid: k_uid}})"
+        return f"MATCH (a:{src_kind} {{uid: k_src}})-[n:{table}]->(b:{dst_kind} {{uid: k_dst}}) WHERE n.uid = k_uid"
+
+    def _stored_rows(self, table: str, keys: pd.DataFrame, columns: list[str], rel: bool = False) -> pd.DataFrame:
+        wanted = ", ".join(f"n.{c} AS {c}" for c in columns)
+        frames = []
+        groups = keys.groupby(["src_kind", "dst_kind"]) if rel else [((None, None), keys)]
+        for (src_kind, dst_kind), part in groups:
+            scan = _key_table(part, rel)
+            frames.append(self._load(scan, f"{self._match(table, rel, src_kind, dst_kind)} RETURN {wanted}"))
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+    def _load(self, scan_table, statement: str):
+        # Ladybug finds the LOAD source by the name of a local variable: `scan_table`.
+        with self._lock:
+            try:
+                return self._conn.execute(f"LOAD FROM scan_table {statement}").get_as_df()
+            except RuntimeError as exc:
+                raise StoreError(str(exc).strip().splitlines()[0]) from None
+
+    def _copy(self, table: str, arrow_table, options: str = "") -> None:
+        # Ladybug finds the COPY source by the name of a local variable: `arrow_table`.
+        with self._lock:
+            try:
+                self._conn.execute(f"COPY {table} FROM arrow_table{options}")
+            except RuntimeError as exc:
+                raise StoreError(f"bulk load into {table} failed: {str(exc).strip().splitlines()[0]}") from None
+
+    def _set_rows(self, table: str, rows: pd.DataFrame, kind, keys: pd.DataFrame | None = None) -> None:
+        """Write merged values back; ``keys`` (uid, src, dst, kinds) marks an edge table."""
+        columns = [c for c in rows.columns if c != "uid" and c in kind.properties]
+        if rows.empty or not columns:
+            return
+        rel = keys is not None
+        if rel:
+            rows = rows.merge(keys, on="uid", how="left")
+        assignments = ", ".join(f"n.{c} = v_{c}" for c in columns)
+        groups = rows.groupby(["src_kind", "dst_kind"]) if rel else [((None, None), rows)]
+        for (src_kind, dst_kind), part in groups:
+            values = to_arrow(part, kind, columns)
+            scan = pa.Table.from_arrays(_key_table(part, rel).columns + values.columns,
+                                        names=_key_table(part, rel).column_names + [f"v_{c}" for c in columns])
+            self._load(scan, f"{self._match(table, rel, src_kind, dst_kind)} SET {assignments}")
+
+    def _upsert_nodes(self, kind: str, frame: pd.DataFrame) -> int:
+        node_kind = self.schema.nodes[kind]
+        stored = self._stored_uids(kind)
+        is_new = ~frame["uid"].isin(stored)
+        new_rows = frame[is_new]
+        if not new_rows.empty:
+            self._copy(kind, to_arrow(new_rows, node_kind, list(node_kind.properties)))
+        old_rows = frame[~is_new]
+        written = len(new_rows)
+        if not old_rows.empty:
+            current = self._stored_rows(kind, old_rows, list(old_rows.columns))
+            changed = merge_with_stored(old_rows, current, node_kind)
+            self._set_rows(kind, changed, node_kind)
+            written += len(changed)
+        return written
+
+    def _ensure_nodes(self, kind: str, uids: list[str]) -> None:
+        stored = self._stored_uids(kind)
+        missing = [u for u in uids if u not in stored]
+        if missing:
+            node_kind = self.schema.nodes[kind]
+            self._copy(kind, to_arrow(pd.DataFrame({"uid": missing}), node_kind, list(node_kind.properties)))
+
+    def _upsert_edges(self, kind: str, frame: pd.DataFrame) -> int:
+        edge_kind = self.schema.edges[kind]
+        stored = self._stored_uids(kind, rel=True)
+        is_new = ~frame["uid"].isin(stored)
+        written = 0
+        columns = list(edge_kind.properties)
+        for (src_kind, dst_kind), rows in frame[is_new].groupby(["src_kind", "dst_kind"]):
+            table = to_arrow(rows, edge_kind, columns)
+            table = pa.Table.from_arrays(
+                [pa.array(rows["src"].tolist(), pa.string()), pa.array(rows["dst"].tolist(), pa.string())]
+                + table.columns, names=["from", "to"] + columns)
+            options = f" (from='{src_kind}', to='{dst_kind}')" if len(edge_kind.between) > 1 else ""
+            self._copy(kind, table, options)
+            written += len(rows)
+        old_rows = frame[~is_new]
+        if not old_rows.empty:
+            props = [c for c in old_rows.columns if c in edge_kind.properties]
+            current = self._stored_rows(kind, old_rows, props, rel=True)
+            changed = merge_with_stored(old_rows[props], current, edge_kind)
+            self._set_rows(kind, changed, edge_kind, keys=old_rows[["uid", "src", "dst", "src_kind", "dst_kind"]])
+            written += len(changed)
+        return written
+
+
+
+def _key_table(rows: pd.DataFrame, rel: bool) -> pa.Table:
+    names = ["uid", "src", "dst"] if rel else ["uid"]
+    return pa.Table.from_arrays([pa.array(rows[c].astype(str).tolist(), pa.string()) for c in names],
+                                names=[f"k_{c}" for c in names])

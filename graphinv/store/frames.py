@@ -1,0 +1,174 @@
+"""Frame-level merge rules shared by both stores.
+
+A batch may hold the same uid several times (an account seen in many tweets); it is
+collapsed here with the schema's merge rules before any store sees it, so each store
+only has to merge one incoming row with at most one stored row.
+
+>>> import pandas as pd
+>>> from graphinv.schema import SCHEMA
+>>> df = pd.DataFrame({"uid": ["a", "a"], "first_seen": [5, 3], "last_seen": [5, 9],
+...                    "handle": ["x", None], "runs": [["r1"], ["r2"]]})
+>>> combine_rows(df, SCHEMA.nodes["Account"]).to_dict("records")
+[{'uid': 'a', 'first_seen': 3, 'last_seen': 9, 'handle': 'x', 'runs': ['r1', 'r2']}]
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ..errors import GraphinvError
+from ..schema import NodeKind, EdgeKind
+
+ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(),
+               "bool": pa.bool_(), "strings": pa.list_(pa.string())}
+
+
+def is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    return value is pd.NA or value is pd.NaT
+
+
+def union_lists(values: Iterable) -> list | None:
+    """Set union of lists in order of first appearance; None when all are missing."""
+    out: list = []
+    seen: set = set()
+    anything = False
+    for value in values:
+        if value is None or (not isinstance(value, (list, tuple, np.ndarray)) and is_missing(value)):
+            continue
+        anything = True
+        for item in value:
+            if item not in seen:
+                seen.add(item)
+                out.append(item)
+    return out if anything else None
+
+
+def check_columns(df: pd.DataFrame, kind: NodeKind | EdgeKind, extra: Iterable[str] = ()) -> None:
+    unknown = set(df.columns) - set(kind.properties) - set(extra)
+    if unknown:
+        raise GraphinvError(f"{kind.name} has no properties {sorted(unknown)}; "
+                            f"declare them in graphinv/schema.yaml")
+
+
+def combine_rows(df: pd.DataFrame, kind: NodeKind | EdgeKind, by: str = "uid") -> pd.DataFrame:
+    """Collapse rows with the same ``by`` key using each property's merge rule."""
+    if df.empty or not df[by].duplicated().any():
+        return df.reset_index(drop=True)
+    aggs = {}
+    for col in df.columns:
+        if col == by:
+            continue
+        prop = kind.properties.get(col)
+        merge = prop.merge if prop is not None else "latest"
+        if merge == "min":
+            aggs[col] = "min"
+        elif merge == "max":
+            aggs[col] = "max"
+        elif merge == "union":
+            aggs[col] = union_lists
+        else:
+            aggs[col] = "last"  # GroupBy.last skips nulls: the newest known value wins
+    out = df.groupby(by, sort=False, dropna=False).agg(aggs).reset_index()
+    return out[list(df.columns)]
+
+
+def merge_with_stored(incoming: pd.DataFrame, stored: pd.DataFrame, kind: NodeKind | EdgeKind,
+                      by: str = "uid") -> pd.DataFrame:
+    """The rows of ``incoming`` (keyed like ``stored``) whose merged values differ from
+    what is stored, with the merged values. Rows that change nothing are dropped, which
+    is what makes re-ingesting the same input cheap."""
+    if incoming.empty or stored.empty:
+        return incoming.iloc[0:0]
+    stored = stored.set_index(by)
+    inc = incoming.set_index(by)
+    stored = stored.reindex(inc.index)
+    merged = pd.DataFrame(index=inc.index)
+    changed = np.zeros(len(inc), dtype=bool)
+    for col in inc.columns:
+        new = inc[col]
+        old = stored[col] if col in stored.columns else pd.Series([None] * len(inc), index=inc.index)
+        rule = kind.properties[col].merge if col in kind.properties else "latest"
+        if rule == "union":
+            values = [union_lists([o, n]) for o, n in zip(old.tolist(), new.tolist())]
+            col_changed = [_list_differs(o, v) for o, v in zip(old.tolist(), values)]
+            merged[col] = pd.Series(values, index=inc.index, dtype=object)
+            changed |= np.array(col_changed, dtype=bool)
+            continue
+        old_values, new_values = old.tolist(), new.tolist()
+        values = []
+        col_changed = []
+        for o, n in zip(old_values, new_values):
+            if is_missing(n):
+                v = None if is_missing(o) else o
+            elif is_missing(o):
+                v = n
+            elif rule == "min":
+                v = min(o, n)
+            elif rule == "max":
+                v = max(o, n)
+            else:
+                v = n
+            values.append(v)
+            col_changed.append(not _same(o, v))
+        merged[col] = pd.Series(values, index=inc.index, dtype=object)
+        changed |= np.array(col_changed, dtype=bool)
+    return merged[changed].reset_index()
+
+
+def _same(a: Any, b: Any) -> bool:
+    if is_missing(a) and is_missing(b):
+        return True
+    if is_missing(a) or is_missing(b):
+        return False
+    if isinstance(a, (float, np.floating)) or isinstance(b, (float, np.floating)):
+        return float(a) == float(b)
+    return a == b
+
+
+def _list_differs(old: Any, new: Any) -> bool:
+    old_list = [] if old is None or (not isinstance(old, (list, np.ndarray)) and is_missing(old)) else list(old)
+    new_list = [] if new is None else list(new)
+    return old_list != new_list
+
+
+def to_arrow(df: pd.DataFrame, kind: NodeKind | EdgeKind, columns: list[str]) -> pa.Table:
+    """A typed Arrow table with ``columns`` in order; absent columns become nulls."""
+    arrays = []
+    for col in columns:
+        ptype = ARROW_TYPES[kind.properties[col].type]
+        if col not in df.columns:
+            arrays.append(pa.nulls(len(df), type=ptype))
+            continue
+        series = df[col]
+        if ptype == pa.list_(pa.string()):
+            values = [None if (v is None or (not isinstance(v, (list, np.ndarray)) and is_missing(v)))
+                      else [str(x) for x in v] for v in series.tolist()]
+            arrays.append(pa.array(values, type=ptype))
+        elif ptype == pa.string():
+            values = [None if is_missing(v) else str(v) for v in series.tolist()]
+            arrays.append(pa.array(values, type=ptype))
+        else:
+            try:
+                arrays.append(pa.array(series, type=ptype, from_pandas=True))
+            except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
+                raise GraphinvError(f"{kind.name}.{col}: values are not {kind.properties[col].type}: {exc}") from None
+    return pa.Table.from_arrays(arrays, names=columns)
+
+
+def to_params(df: pd.DataFrame, kind: NodeKind | EdgeKind) -> list[dict]:
+    """Rows as plain Python values (None for missing) for Cypher parameters."""
+    table = to_arrow(df, kind, [c for c in df.columns if c in kind.properties])
+    extra = [c for c in df.columns if c not in kind.properties]
+    rows = table.to_pylist()
+    if extra:
+        for row, values in zip(rows, df[extra].to_dict("records")):
+            row.update({k: (None if is_missing(v) else v) for k, v in values.items()})
+    return rows

@@ -1,0 +1,143 @@
+"""The server store: Neo4j through the official driver, for teams and for scale.
+
+Upserts are batched UNWIND … MERGE statements whose SET clauses are generated from
+the schema's merge rules, so the server applies the same rules as the embedded store.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from ..errors import ReadOnlyError, StoreError
+from ..schema import neo4j_ddl
+from .base import GraphStore
+from .frames import to_params
+
+BATCH = 10_000
+
+
+def _merge_expression(target: str, name: str, rule: str) -> str:
+    """Cypher for one property's merge rule (``row`` holds the incoming values)."""
+    new, old = f"row.{name}", f"{target}.{name}"
+    if rule == "min":
+        return f"CASE WHEN {new} IS NULL THEN {old} WHEN {old} IS NULL OR {new} < {old} THEN {new} ELSE {old} END"
+    if rule == "max":
+        return f"CASE WHEN {new} IS NULL THEN {old} WHEN {old} IS NULL OR {new} > {old} THEN {new} ELSE {old} END"
+    if rule == "union":
+        return (f"CASE WHEN {new} IS NULL THEN {old} ELSE coalesce({old}, []) + "
+                f"[x IN {new} WHERE NOT x IN coalesce({old}, [])] END")
+    return f"coalesce({new}, {old})"
+
+
+class Neo4jStore(GraphStore):
+    """``bolt://``, ``neo4j://``, ``neo4j+s://`` URIs; credentials from the environment."""
+
+    def __init__(self, uri: str, user: str | None = None, password: str | None = None,
+                 database: str | None = None, read_only: bool = False):
+        import neo4j
+        from neo4j import exceptions
+
+        self.uri = uri
+        self.read_only = read_only
+        self.database = database
+        user = user or os.environ.get("GRAPHINV_NEO4J_USER", "neo4j")
+        password = password if password is not None else os.environ.get("GRAPHINV_NEO4J_PASSWORD")
+        if not password:
+            raise StoreError("no Neo4j password: set GRAPHINV_NEO4J_PASSWORD (and GRAPHINV_NEO4J_USER)")
+        try:
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
+                                                      notifications_min_severity="OFF")
+            self._driver.verify_connectivity()
+        except exceptions.AuthError:
+            raise StoreError(f"Neo4j at {uri} refused user {user!r}: wrong GRAPHINV_NEO4J_USER or "
+                             "GRAPHINV_NEO4J_PASSWORD") from None
+        except (exceptions.ServiceUnavailable, OSError) as exc:
+            raise StoreError(f"no Neo4j server answers at {uri} ({str(exc).splitlines()[0]}); "
+                             "start one with `make neo4j` or check the URI") from None
+        except (ValueError, exceptions.ConfigurationError) as exc:
+            raise StoreError(f"bad Neo4j URI {uri!r}: {exc}") from None
+        if not read_only:
+            for statement in neo4j_ddl(self.schema):
+                self._run(statement, write=True)
+
+    def _run(self, cypher: str, params: dict | None = None, write: bool = False) -> pd.DataFrame:
+        from neo4j import exceptions, graph
+
+        def work(tx):
+            result = tx.run(cypher, params or {})
+            keys = list(result.keys())
+            rows = []
+            for record in result:
+                rows.append([_plain(v, graph) for v in record.values()])
+            return pd.DataFrame(rows, columns=keys)
+
+        try:
+            with self._driver.session(database=self.database) as session:
+                return (session.execute_write if write else session.execute_read)(work)
+        except exceptions.ClientError as exc:
+            if exc.code and ("AccessMode" in exc.code or "Forbidden" in exc.code):
+                raise ReadOnlyError("this query writes to the store; it was refused because the query "
+                                    "is read-only (pass write=True / --write to allow writes)") from None
+            raise StoreError(f"Neo4j: {exc.message}") from None
+
+    def query(self, cypher: str, params: dict | None = None, write: bool = False) -> pd.DataFrame:
+        if write:
+            self._check_writable()
+        return self._run(cypher, params, write=write)
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def clear(self) -> None:
+        self._check_writable()
+        while True:
+            deleted = self._run("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS c", write=True)
+            if int(deleted.iloc[0, 0]) == 0:
+                return
+
+    def _batches(self, cypher: str, rows: list[dict]) -> None:
+        for start in range(0, len(rows), BATCH):
+            self._run(cypher, {"rows": rows[start:start + BATCH]}, write=True)
+
+    def _set_clause(self, target: str, columns, kind) -> str:
+        parts = [f"{target}.{c} = {_merge_expression(target, c, kind.properties[c].merge)}"
+                 for c in columns if c != "uid" and c in kind.properties]
+        return ("SET " + ", ".join(parts)) if parts else ""
+
+    def _upsert_nodes(self, kind: str, frame: pd.DataFrame) -> int:
+        node_kind = self.schema.nodes[kind]
+        cypher = (f"UNWIND $rows AS row MERGE (n:{kind} {{uid: row.uid}}) "
+                  + self._set_clause("n", frame.columns, node_kind))
+        self._batches(cypher, to_params(frame, node_kind))
+        return len(frame)
+
+    def _ensure_nodes(self, kind: str, uids: list[str]) -> None:
+        # Edge upserts MERGE their endpoints, so nothing to do ahead of them.
+        return None
+
+    def _upsert_edges(self, kind: str, frame: pd.DataFrame) -> int:
+        edge_kind = self.schema.edges[kind]
+        columns = [c for c in frame.columns if c in edge_kind.properties]
+        for (src_kind, dst_kind), rows in frame.groupby(["src_kind", "dst_kind"]):
+            cypher = (f"UNWIND $rows AS row MERGE (a:{src_kind} {{uid: row.src}}) "
+                      f"MERGE (b:{dst_kind} {{uid: row.dst}}) "
+                      f"MERGE (a)-[r:{kind} {{uid: row.uid}}]->(b) "
+                      + self._set_clause("r", columns, edge_kind))
+            self._batches(cypher, to_params(rows[["src", "dst"] + columns], edge_kind))
+        return len(frame)
+
+
+def _plain(value, graph):
+    """Driver values as plain Python: nodes and relationships become property dicts."""
+    if isinstance(value, (graph.Node, graph.Relationship)):
+        out = dict(value)
+        out["_label"] = next(iter(value.labels)) if isinstance(value, graph.Node) and value.labels else (
+            value.type if isinstance(value, graph.Relationship) else None)
+        return out
+    if isinstance(value, graph.Path):
+        return [_plain(n, graph) for n in value.nodes]
+    if isinstance(value, list):
+        return [_plain(v, graph) for v in value]
+    return value

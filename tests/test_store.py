@@ -1,0 +1,165 @@
+"""The store contract, run once per backend (see conftest.store)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from graphinv.errors import GraphinvError, ReadOnlyError, StoreError
+from graphinv.records import account_uid, post_uid
+from graphinv.store import open_store
+
+ALICE, BOB = account_uid("twitter", "alice"), account_uid("twitter", "bob")
+P1 = post_uid("twitter", "1")
+
+
+def accounts(rows):
+    return pd.DataFrame(rows)
+
+
+def node(store, kind, uid, *props):
+    cols = ", ".join(f"n.{p} AS {p}" for p in props)
+    found = store.query(f"MATCH (n:{kind}) WHERE n.uid = $uid RETURN {cols}", {"uid": uid})
+    assert len(found) == 1, found
+    return found.iloc[0].to_dict()
+
+
+def test_merge_rules(store):
+    # Within one batch alice appears twice: first_seen takes the minimum (3), last_seen
+    # the maximum (9), handle the newest known value ("alice": None does not erase it),
+    # runs the union in order of first appearance.
+    store.upsert_nodes("Account", accounts([
+        {"uid": ALICE, "handle": "alice", "followers": 10, "first_seen": 5, "last_seen": 5, "runs": ["r1"]},
+        {"uid": ALICE, "handle": None, "followers": 12, "first_seen": 3, "last_seen": 9, "runs": ["r2"]},
+    ]))
+    assert node(store, "Account", ALICE, "handle", "followers", "first_seen", "last_seen") == {
+        "handle": "alice", "followers": 12, "first_seen": 3, "last_seen": 9}
+    # A later batch: an earlier first_seen wins, a smaller last_seen does not, and a new
+    # display name replaces nothing but fills the empty property.
+    store.upsert_nodes("Account", accounts([
+        {"uid": ALICE, "display_name": "Alice A.", "first_seen": 1, "last_seen": 4, "runs": ["r3", "r1"]}]))
+    got = node(store, "Account", ALICE, "handle", "display_name", "first_seen", "last_seen", "runs")
+    assert got["handle"] == "alice" and got["display_name"] == "Alice A."
+    assert (got["first_seen"], got["last_seen"]) == (1, 9)
+    assert list(got["runs"]) == ["r1", "r2", "r3"]
+
+
+def test_repeated_edges_keep_their_discriminator(store):
+    # Bob reposts the same post twice at different times: two REPOSTED edges, told
+    # apart by `key`; the same key again merges into the existing edge.
+    reposts = pd.DataFrame({"src": [BOB, BOB, BOB], "dst": [P1, P1, P1], "key": ["10", "11", "10"],
+                            "time": [100, 200, 100]})
+    store.upsert_edges("REPOSTED", reposts)
+    store.upsert_edges("REPOSTED", reposts)
+    got = store.query("MATCH (a:Account)-[r:REPOSTED]->(p:Post) RETURN r.key AS key, r.time AS time ORDER BY key")
+    assert got.to_dict("records") == [{"key": "10", "time": 100}, {"key": "11", "time": 200}]
+    # The endpoints did not exist: they were created as bare nodes, not dropped.
+    assert store.counts()["Account"] == 1 and store.counts()["Post"] == 1
+
+
+def test_second_upsert_changes_nothing(store):
+    frame = accounts([{"uid": account_uid("twitter", f"user{i}"), "handle": f"user{i}", "followers": i,
+                       "first_seen": 1000 + i, "last_seen": 2000 + i, "runs": ["r1"]} for i in range(500)])
+    posts = pd.DataFrame({"uid": [post_uid("twitter", str(i)) for i in range(500)],
+                          "text": [f"text {i}" for i in range(500)], "created_at": list(range(500))})
+    edges = pd.DataFrame({"src": frame["uid"], "dst": posts["uid"], "time": list(range(500))})
+    for _ in range(2):
+        store.upsert_nodes("Account", frame)
+        store.upsert_nodes("Post", posts)
+        store.upsert_edges("POSTED", edges)
+        if _ == 0:
+            first_counts = store.counts()
+            first_rows = store.query("MATCH (a:Account)-[r:POSTED]->(p:Post) RETURN a.uid AS account, a.followers AS f, "
+                                     "a.first_seen AS s, a.last_seen AS l, r.time AS t, p.text AS x ORDER BY account")
+    assert store.counts() == first_counts
+    again = store.query("MATCH (a:Account)-[r:POSTED]->(p:Post) RETURN a.uid AS account, a.followers AS f, "
+                        "a.first_seen AS s, a.last_seen AS l, r.time AS t, p.text AS x ORDER BY account")
+    pd.testing.assert_frame_equal(first_rows, again)
+    assert first_counts["Account"] == 500 and first_counts["POSTED"] == 500
+
+
+def test_upsert_100k_rows(store):
+    n = 100_000
+    uids = [post_uid("twitter", str(i)) for i in range(n)]
+    posts = pd.DataFrame({"uid": uids, "created_at": range(n), "text": ["x"] * n, "runs": [["r1"]] * n})
+    store.upsert_nodes("Post", posts)
+    # Half of them again with a later last_seen, half new: 150k posts, updates applied.
+    more = pd.DataFrame({"uid": [post_uid("twitter", str(i)) for i in range(n // 2, n + n // 2)],
+                         "last_seen": 7, "runs": [["r2"]] * n})
+    store.upsert_nodes("Post", more)
+    assert store.counts()["Post"] == n + n // 2
+    got = store.query("MATCH (p:Post) WHERE p.last_seen = 7 RETURN count(p) AS c").iloc[0, 0]
+    assert got == n
+    assert node(store, "Post", uids[-1], "created_at", "last_seen")["created_at"] == n - 1
+
+
+@pytest.mark.parametrize("cypher", [
+    "CREATE (n:Account {uid: 'account:x:y'})",
+    "MATCH (n:Account) SET n.handle = 'changed'",
+    "MATCH (n:Account) DETACH DELETE n",
+    "MERGE (n:Site {uid: 'site:x.example'})",
+])
+def test_read_query_refuses_writes(store, cypher):
+    store.upsert_nodes("Account", accounts([{"uid": ALICE, "handle": "alice"}]))
+    with pytest.raises(ReadOnlyError, match="writes to the store"):
+        store.query(cypher)
+    assert store.counts()["Account"] == 1 and store.counts()["Site"] == 0
+    assert node(store, "Account", ALICE, "handle") == {"handle": "alice"}
+    # The same text with write=True runs.
+    store.query(cypher, write=True)
+
+
+def test_reads_with_write_words_in_strings_run(store):
+    store.upsert_nodes("Post", pd.DataFrame([{"uid": P1, "text": "CREATE a DELETE b"}]))
+    got = store.query("MATCH (p:Post) WHERE p.text = 'CREATE a DELETE b' RETURN count(p) AS c")
+    assert got.iloc[0, 0] == 1
+
+
+def test_schema_is_enforced(store):
+    with pytest.raises(GraphinvError, match="no properties \\['colour'\\]"):
+        store.upsert_nodes("Account", accounts([{"uid": ALICE, "colour": "red"}]))
+    with pytest.raises(GraphinvError, match="POSTED cannot go from Post to Account"):
+        store.upsert_edges("POSTED", pd.DataFrame({"src": [P1], "dst": [ALICE]}))
+    with pytest.raises(GraphinvError, match="unknown node kind 'Tweet'"):
+        store.upsert_nodes("Tweet", accounts([{"uid": ALICE}]))
+
+
+def test_bad_store_uri_is_one_line():
+    with pytest.raises(StoreError, match="unknown store URI 'sqlite:x'"):
+        open_store("sqlite:x")
+    result = subprocess.run([sys.executable, "-m", "graphinv.cli", "counts", "--store", "sqlite:x"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: unknown store URI 'sqlite:x': use embedded:PATH or bolt://HOST:PORT (also neo4j://, neo4j+s://)"]
+
+
+def test_wrong_password_is_one_line(neo4j_server, monkeypatch):
+    monkeypatch.setenv("GRAPHINV_NEO4J_PASSWORD", "not-the-password")
+    with pytest.raises(StoreError, match="refused user 'neo4j': wrong GRAPHINV_NEO4J_USER or GRAPHINV_NEO4J_PASSWORD"):
+        open_store(neo4j_server.uri)
+    result = subprocess.run([sys.executable, "-m", "graphinv.cli", "counts", "--store", neo4j_server.uri],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "refused user 'neo4j'" in result.stderr
+
+
+def test_nobody_listening_is_one_line(monkeypatch):
+    monkeypatch.setenv("GRAPHINV_NEO4J_PASSWORD", "whatever")
+    with pytest.raises(StoreError, match="no Neo4j server answers at bolt://127.0.0.1:9"):
+        open_store("bolt://127.0.0.1:9")
+
+
+def test_embedded_read_only_open(tmp_path):
+    path = tmp_path / "g.lbug"
+    with open_store(f"embedded:{path}") as store:
+        store.upsert_nodes("Account", accounts([{"uid": ALICE, "handle": "alice"}]))
+    with open_store(f"embedded:{path}", read_only=True) as store:
+        assert store.counts()["Account"] == 1
+        with pytest.raises(ReadOnlyError):
+            store.upsert_nodes("Account", accounts([{"uid": BOB}]))
+    with pytest.raises(StoreError, match="no store at"):
+        open_store(f"embedded:{tmp_path / 'missing.lbug'}", read_only=True)
