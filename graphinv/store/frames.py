@@ -153,8 +153,12 @@ def to_arrow(df: pd.DataFrame, kind: NodeKind | EdgeKind, columns: list[str]) ->
                       else [str(x) for x in v] for v in series.tolist()]
             arrays.append(pa.array(values, type=ptype))
         elif ptype == pa.string():
-            values = [None if is_missing(v) else str(v) for v in series.tolist()]
-            arrays.append(pa.array(values, type=ptype))
+            try:
+                arrays.append(pa.array(series, type=ptype, from_pandas=True))
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                # Mixed values (numbers among strings): stringify one by one.
+                values = [None if is_missing(v) else str(v) for v in series.tolist()]
+                arrays.append(pa.array(values, type=ptype))
         else:
             try:
                 arrays.append(pa.array(series, type=ptype, from_pandas=True))
