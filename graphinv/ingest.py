@@ -82,9 +82,6 @@ class _Batch:
         self.nodes: dict[str, list[dict]] = defaultdict(list)
         self.edges: dict[str, list[dict]] = defaultdict(list)
         self.size = 0
-        self.node_uids: set[str] = set()
-        self.edge_uids: set[str] = set()
-        self.items: set[str] = set()
 
     def add(self, record: Node | Edge) -> None:
         if isinstance(record, Node):
@@ -92,23 +89,20 @@ class _Batch:
             row["uid"] = record.uid
             row["runs"] = [self.run]
             self.nodes[record.kind].append(row)
-            self.node_uids.add(record.uid)
-            if record.kind in PRIMARY_KINDS:
-                self.items.add(record.uid)
         else:
             row = dict(record.props)
             row["src"], row["dst"], row["key"] = record.src, record.dst, record.key
             row["runs"] = [self.run]
             self.edges[record.kind].append(row)
-            self.edge_uids.add(record.uid)
         self.size += 1
 
     def flush(self) -> None:
         # Nodes first so that edges find their ends with their properties already set.
-        for kind, rows in self.nodes.items():
-            self.store.upsert_nodes(kind, pd.DataFrame(rows))
-        for kind, rows in self.edges.items():
-            self.store.upsert_edges(kind, pd.DataFrame(rows))
+        with self.store.transaction():
+            for kind, rows in self.nodes.items():
+                self.store.upsert_nodes(kind, pd.DataFrame(rows))
+            for kind, rows in self.edges.items():
+                self.store.upsert_edges(kind, pd.DataFrame(rows))
         self.nodes.clear()
         self.edges.clear()
         self.size = 0
@@ -119,39 +113,67 @@ def _run_state(store: GraphStore, uid: str) -> str | None:
     return None if found.empty else found.iloc[0, 0]
 
 
+class _Ingest:
+    """Reads files into one shared batch, so that a folder of many small captures costs a
+    few bulk writes rather than a few per file. A file's IngestRun is marked complete
+    only by the flush that wrote its last records."""
+
+    def __init__(self, store: GraphStore, force: bool = False):
+        self.store, self.force = store, force
+        self.batch = _Batch(store, "")
+        self.pending: list[tuple[FileResult, dict]] = []
+
+    def add_file(self, path: Path, collector, on_record=None, options: dict | None = None) -> FileResult:
+        sha = file_sha256(path)
+        run = run_uid(sha, collector.name)
+        result = FileResult(str(path), collector.name, run)
+        if not self.force and _run_state(self.store, run) == "complete":
+            result.skipped = "already ingested"
+            return result
+        run_props = {"uid": run, "source": str(path), "sha256": sha, "collector": collector.name,
+                     "started_at": int(time.time()), "state": "running"}
+        self.store.upsert_nodes("IngestRun", pd.DataFrame([run_props]))
+        self.batch.run = run
+        nodes, edges, items = set(), set(), set()
+        count = 0
+        for record in collector.collect(path, **(options or {})):
+            if isinstance(record, Reject):
+                result.rejects[record.reason] += 1
+                continue
+            self.batch.add(record)
+            if isinstance(record, Node):
+                nodes.add(record.uid)
+                if record.kind in PRIMARY_KINDS:
+                    items.add(record.uid)
+            else:
+                edges.add(record.uid)
+            count += 1
+            if self.batch.size >= BATCH_RECORDS:
+                self.flush()
+            if on_record is not None and count % 5000 == 0:
+                on_record(count)
+        result.items, result.nodes, result.edges = len(items), len(nodes), len(edges)
+        self.pending.append((result, run_props))
+        return result
+
+    def flush(self) -> None:
+        self.batch.flush()
+        if not self.pending:
+            return
+        finished = int(time.time())
+        self.store.upsert_nodes("IngestRun", pd.DataFrame([{
+            **props, "finished_at": finished, "state": "complete", "items": r.items, "nodes": r.nodes,
+            "edges": r.edges, "rejected": sum(r.rejects.values()),
+            "rejects": json.dumps(dict(sorted(r.rejects.items())))} for r, props in self.pending]))
+        self.pending.clear()
+
+
 def ingest_file(store: GraphStore, path: Path, collector, force: bool = False,
                 on_record: Callable[[int], None] | None = None, options: dict | None = None) -> FileResult:
     """Ingest one file with ``collector``; see the module docstring for provenance."""
-    sha = file_sha256(path)
-    run = run_uid(sha, collector.name)
-    result = FileResult(str(path), collector.name, run)
-    if not force and _run_state(store, run) == "complete":
-        result.skipped = "already ingested"
-        return result
-    started = int(time.time())
-    run_props = {"source": str(path), "sha256": sha, "collector": collector.name,
-                 "started_at": started, "state": "running"}
-    store.upsert_nodes("IngestRun", pd.DataFrame([{"uid": run, **run_props}]))
-    batch = _Batch(store, run)
-    count = 0
-    for record in collector.collect(path, **(options or {})):
-        if isinstance(record, Reject):
-            result.rejects[record.reason] += 1
-            continue
-        batch.add(record)
-        count += 1
-        if batch.size >= BATCH_RECORDS:
-            batch.flush()
-        if on_record is not None and count % 5000 == 0:
-            on_record(count)
-    batch.flush()
-    result.items, result.nodes, result.edges = len(batch.items), len(batch.node_uids), len(batch.edge_uids)
-    store.upsert_nodes("IngestRun", pd.DataFrame([{
-        "uid": run, **run_props, "finished_at": int(time.time()), "state": "complete",
-        "items": result.items, "nodes": result.nodes, "edges": result.edges,
-        "rejected": sum(result.rejects.values()),
-        "rejects": json.dumps(dict(sorted(result.rejects.items()))),
-    }]))
+    job = _Ingest(store, force)
+    result = job.add_file(Path(path), collector, on_record, options)
+    job.flush()
     return result
 
 
@@ -166,6 +188,7 @@ def ingest_paths(store: GraphStore, paths: Iterable[str | Path], force: bool = F
             raise InputError(f"{p}: no such file or folder")
     inputs = list(iter_inputs(paths))
     summary = IngestSummary()
+    job = _Ingest(store, force)
     total = sum(p.stat().st_size for p, c in inputs if c is not None)
     with _progress(progress, total) as bar:
         for path, collector in inputs:
@@ -173,11 +196,12 @@ def ingest_paths(store: GraphStore, paths: Iterable[str | Path], force: bool = F
                 summary.files.append(FileResult(str(path), "(none)", skipped="no collector reads this file"))
                 continue
             bar.describe(f"{collector.name}: {path.name}")
-            result = ingest_file(store, path, collector, force=force,
-                                 on_record=lambda n: bar.describe(f"{collector.name}: {path.name} ({n:,} records)"),
-                                 options=(options or {}).get(collector.name))
-            summary.files.append(result)
+            summary.files.append(job.add_file(
+                path, collector, options=(options or {}).get(collector.name),
+                on_record=lambda n: bar.describe(f"{collector.name}: {path.name} ({n:,} records)")))
             bar.advance(path.stat().st_size)
+        bar.describe("writing to the store")
+        job.flush()
     return summary
 
 

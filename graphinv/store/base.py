@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import contextlib
 import re
 from typing import Any
 
@@ -42,7 +43,8 @@ class GraphStore(abc.ABC):
         check_columns(frame, node_kind)
         if "uid" not in frame.columns or frame["uid"].isna().any():
             raise GraphinvError(f"{kind} rows need a uid")
-        return self._upsert_nodes(node_kind.name, combine_rows(frame, node_kind))
+        with self.transaction():
+            return self._upsert_nodes(node_kind.name, combine_rows(frame, node_kind))
 
     def upsert_edges(self, kind: str, frame: pd.DataFrame) -> int:
         """Insert or merge edges of ``kind``; returns the number of rows written."""
@@ -69,10 +71,11 @@ class GraphStore(abc.ABC):
             raise GraphinvError(f"{kind} cannot go from {row.src_kind} to {row.dst_kind} "
                                 f"({row.src} -> {row.dst}); allowed: {sorted(pairs)}")
         frame = combine_rows(frame, edge_kind)
-        for end in EDGE_ENDPOINTS:
-            for node_kind, uids in frame.groupby(f"{end}_kind")[end]:
-                self._ensure_nodes(node_kind, uids.unique().tolist())
-        return self._upsert_edges(edge_kind.name, frame)
+        with self.transaction():
+            for end in EDGE_ENDPOINTS:
+                for node_kind, uids in frame.groupby(f"{end}_kind")[end]:
+                    self._ensure_nodes(node_kind, uids.unique().tolist())
+            return self._upsert_edges(edge_kind.name, frame)
 
     def delete_edges(self, kind: str, where: str = "", params: dict | None = None) -> None:
         """Delete edges of ``kind`` (analysis results being replaced)."""
@@ -84,6 +87,12 @@ class GraphStore(abc.ABC):
         self._check_writable()
         self.schema.kind(kind)
         self.query(f"MATCH (n:{kind}) {where} DETACH DELETE n", params or {}, write=True)
+
+    @contextlib.contextmanager
+    def transaction(self):
+        """Group writes; on the embedded store one commit (one fsync) for all of them.
+        Neo4j commits each batch on its own, so this is a no-op there."""
+        yield
 
     # -- reads -----------------------------------------------------------------------
     @abc.abstractmethod

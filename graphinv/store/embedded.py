@@ -8,6 +8,7 @@ UNWIND runs at a few thousand rows a second, so it is kept to what changed).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from pathlib import Path
@@ -52,6 +53,10 @@ class EmbeddedStore(GraphStore):
                                  "close it or open read-only") from None
             raise StoreError(f"cannot open embedded store {self.path}: {message}") from None
         self._lock = threading.RLock()
+        # uids per table, read once and kept in step with our own COPYs; any other write
+        # (a Cypher write, a delete) drops the cache.
+        self._uid_cache: dict[str, set[str]] = {}
+        self._tx_depth = 0
         if not read_only:
             for statement in ladybug_ddl(self.schema):
                 self._execute(statement)
@@ -63,6 +68,29 @@ class EmbeddedStore(GraphStore):
                 return self._conn.execute(cypher, params or {})
             except RuntimeError as exc:
                 raise StoreError(str(exc).strip().splitlines()[0]) from None
+
+    @contextlib.contextmanager
+    def transaction(self):
+        with self._lock:
+            if self._tx_depth:
+                self._tx_depth += 1
+                try:
+                    yield
+                finally:
+                    self._tx_depth -= 1
+                return
+            self._execute("BEGIN TRANSACTION")
+            self._tx_depth = 1
+            try:
+                yield
+            except BaseException:
+                self._tx_depth = 0
+                self._uid_cache.clear()
+                with contextlib.suppress(StoreError):
+                    self._execute("ROLLBACK")
+                raise
+            self._tx_depth = 0
+            self._execute("COMMIT")
 
     def writes(self, cypher: str) -> bool:
         """Whether ``cypher`` would change the database, judged from its query plan."""
@@ -78,6 +106,7 @@ class EmbeddedStore(GraphStore):
                                 "is read-only (pass write=True / --write to allow writes)")
         if write:
             self._check_writable()
+            self._uid_cache.clear()
         result = self._execute(cypher, params)
         if isinstance(result, list):
             result = result[-1]
@@ -92,6 +121,7 @@ class EmbeddedStore(GraphStore):
 
     def clear(self) -> None:
         self._check_writable()
+        self._uid_cache.clear()
         for kind in list(self.schema.edges):
             self._execute(f"MATCH ()-[r:{kind}]->() DELETE r")
         for kind in list(self.schema.nodes):
@@ -99,9 +129,11 @@ class EmbeddedStore(GraphStore):
 
     # -- upserts ----------------------------------------------------------------------
     def _stored_uids(self, table: str, rel: bool = False) -> set[str]:
-        pattern = f"MATCH ()-[n:{table}]->()" if rel else f"MATCH (n:{table})"
-        result = self._execute(f"{pattern} RETURN n.uid AS uid")
-        return set(result.get_as_arrow().column("uid").to_pylist())
+        if table not in self._uid_cache:
+            pattern = f"MATCH ()-[n:{table}]->()" if rel else f"MATCH (n:{table})"
+            result = self._execute(f"{pattern} RETURN n.uid AS uid")
+            self._uid_cache[table] = set(result.get_as_arrow().column("uid").to_pylist())
+        return self._uid_cache[table]
 
     def _match(self, table: str, rel: bool, src_kind: str = "", dst_kind: str = "") -> str:
         """A pattern binding ``n`` to the stored row for each scanned row's key (primary-key
@@ -133,7 +165,11 @@ class EmbeddedStore(GraphStore):
             try:
                 self._conn.execute(f"COPY {table} FROM arrow_table{options}")
             except RuntimeError as exc:
+                self._uid_cache.pop(table, None)
                 raise StoreError(f"bulk load into {table} failed: {str(exc).strip().splitlines()[0]}") from None
+            cached = self._uid_cache.get(table)
+            if cached is not None:
+                cached.update(arrow_table.column("uid").to_pylist())
 
     def _set_rows(self, table: str, rows: pd.DataFrame, kind, keys: pd.DataFrame | None = None) -> None:
         """Write merged values back; ``keys`` (uid, src, dst, kinds) marks an edge table."""
