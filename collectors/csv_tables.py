@@ -1,0 +1,493 @@
+"""CSV tables investigators keep by hand or export from other tools.
+
+The kind of table is told by its header (or forced with ``table=``); columns are
+matched case-insensitively, and ``columns={"account_id": "user", …}`` maps our column
+names to the file's. Delimiter: comma, or tab/semicolon when the header says so.
+``.csv.gz``/``.tsv.gz`` are read transparently.
+
+Tables
+------
+shares (CooRTweet): ``account_id, object_id, content_id, timestamp`` (or
+  ``timestamp_share``; ``platform`` optional, else the ``platform`` option, default
+  ``twitter``). When ``object_id`` is a URL (``object_kind="auto"`` sees ``://`` or
+  ``www.``, or ``object_kind="url"``) the row is a post sharing a link:
+  Account -POSTED{time}-> Post(content_id) -LINKS_TO{time}-> Url -ON_SITE-> Site.
+  Otherwise (``object_kind="post"``) the object is a post being re-shared:
+  Account -REPOSTED{time, repost_uid=Post(content_id)}-> Post(object_id), ``key`` =
+  content_id. Both are what the coordination analysis reads ("same URL" and "repost of
+  the same post" modalities). The shape with ``url_id``/``post_id`` columns (CooRTweet's
+  German elections data) needs ``columns={"object_id": "url_id", "content_id": "post_id"}``.
+shares (Coordination Network Toolkit CSV): ``message_id, user_id, username,
+  repost_id, reply_id, message, timestamp, urls``: Post(message_id) with text,
+  POSTED by ``username`` (or ``user_id``), REPOSTED to Post(repost_id) when set (then
+  no Post of its own, as for retweets), REPLIED_TO Post(reply_id), LINKS_TO each of the
+  space-separated ``urls``.
+observations: ``entity, status, observed_at`` (+ ``platform, source, http_status``):
+  an Observation node ``observation_uid(entity uid, time, source)`` -OBSERVED{time}->
+  the entity. The entity is an Account for a handle (``@x``, or any non-URL value
+  with a platform) or a profile URL (twitter.com/x, x.com/x, t.me/x, host/@user), a
+  Post for a tweet or t.me post URL, a Site for a bare domain or a home page, a Url
+  otherwise. Statuses become active / suspended / deleted / not_found / withheld
+  (HTTP codes too: 2xx/3xx active, 404 not_found, 410 deleted, 451 withheld); another
+  status is ``Reject("bad_status")``.
+reports: ``url, reported_at`` (+ ``report_id, reported_to, category, platform``):
+  Report -REPORTED{time}-> the entity (resolved as for observations). Without a
+  ``report_id`` the id is the first 16 hex of sha1(url|reported_at|reported_to).
+targets: ``name`` (+ ``aliases, accounts, kind``, lists separated by ``|``): a Target
+  with its aliases and its real accounts as account uids. An account is
+  ``platform:handle``, a profile URL, or ``@handle`` (platform from the ``platform``
+  column or option).
+
+Bad input: a header that lacks required columns gives one
+``Reject("missing_columns")`` naming them (and the columns found); a row with more or
+fewer fields than the header ``Reject("bad_row")``; an unreadable time
+``Reject("bad_time")``; an empty required value ``Reject("bad_row")``; a cut-off gzip
+``Reject("truncated_gzip")``. The other rows are read.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+from typing import Any, Iterator
+
+from graphinv.normalize import (
+    canonical_url,
+    normalise_handle,
+    registered_domain,
+    text_fingerprints,
+    to_epoch,
+)
+from graphinv.records import (
+    Edge,
+    Node,
+    Record,
+    Reject,
+    account_uid,
+    observation_uid,
+    post_uid,
+    report_uid,
+    site_uid,
+    target_uid,
+    url_uid,
+)
+
+from .base import Accumulator, GzipTruncated, base_name, open_text, peek, site_edges, url_records
+
+name = "csv_tables"
+description = "CSV tables: shares (CooRTweet, Coordination Network Toolkit), observations, reports, targets"
+
+csv.field_size_limit(64 * 1024 * 1024)
+
+# table -> (required columns, optional columns); aliases map other spellings.
+TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "shares": (("account_id", "object_id", "content_id", "timestamp"), ("platform",)),
+    "cnt_shares": (("message_id", "user_id", "repost_id", "timestamp"), ("username", "reply_id", "message", "urls", "platform")),
+    "observations": (("entity", "status", "observed_at"), ("platform", "source", "http_status", "final_url")),
+    "reports": (("url", "reported_at"), ("report_id", "reported_to", "category", "platform")),
+    "targets": (("name",), ("aliases", "accounts", "kind", "platform")),
+}
+ALIASES = {
+    "timestamp_share": "timestamp",
+    "time": "timestamp",
+    "share_time": "timestamp",
+    "observed": "observed_at",
+    "checked_at": "observed_at",
+    "date_reported": "reported_at",
+    "reported": "reported_at",
+    "handle": "entity",
+}
+_EXTENSIONS = (".csv", ".tsv")
+STATUSES = {
+    "active": "active", "ok": "active", "live": "active", "online": "active", "up": "active",
+    "available": "active", "exists": "active", "found": "active", "restored": "active",
+    "suspended": "suspended", "banned": "suspended", "terminated": "suspended",
+    "disabled": "suspended", "locked": "suspended", "restricted": "suspended",
+    "deleted": "deleted", "removed": "deleted", "gone": "deleted", "taken_down": "deleted",
+    "takedown": "deleted", "deactivated": "deleted",
+    "not_found": "not_found", "notfound": "not_found", "missing": "not_found",
+    "does_not_exist": "not_found", "doesnt_exist": "not_found", "nxdomain": "not_found",
+    "withheld": "withheld", "geoblocked": "withheld", "geo_blocked": "withheld", "blocked": "withheld",
+    "country_withheld": "withheld",
+}
+PROFILE_HOSTS = {"twitter.com": "twitter", "x.com": "twitter", "mobile.twitter.com": "twitter",
+                 "t.me": "telegram", "telegram.me": "telegram", "instagram.com": "instagram",
+                 "facebook.com": "facebook", "tiktok.com": "tiktok", "youtube.com": "youtube",
+                 "gab.com": "gab", "truthsocial.com": "truthsocial", "gettr.com": "gettr",
+                 "vk.com": "vk", "bsky.app": "bluesky", "threads.net": "threads"}
+
+
+def _delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in (",", "\t", ";")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def _header(path: Path) -> list[str] | None:
+    head = peek(path, 65536).decode("utf-8-sig", errors="replace")
+    line = head.splitlines()[0] if head else ""
+    if not line:
+        return None
+    row = next(csv.reader([line], delimiter=_delimiter(line)), [])
+    return [c.strip().lower() for c in row]
+
+
+def _known(col: str) -> str:
+    return ALIASES.get(col, col)
+
+
+def detect(path: Path) -> bool:
+    """A ``.csv``/``.tsv`` (optionally ``.gz``) whose header names a column of a known
+    table (so that a table missing a column is reported, not ignored)."""
+    if not base_name(path).endswith(_EXTENSIONS):
+        return False
+    header = _header(path)
+    if not header:
+        return False
+    known = {c for req, opt in TABLES.values() for c in req}
+    return any(_known(c) in known for c in header)
+
+
+def _choose(header: list[str]) -> tuple[str, list[str]]:
+    """The table kind that best fits the header, and its missing required columns."""
+    cols = set(header)
+    best = None
+    for table, (required, optional) in TABLES.items():
+        missing = [c for c in required if c not in cols]
+        score = (len(required) - len(missing)) / len(required), len(required) - len(missing)
+        if best is None or score > best[0]:
+            best = (score, table, missing)
+    return best[1], best[2]
+
+
+# ------------------------------------------------------------------ entities
+
+
+def _is_urlish(value: str) -> bool:
+    low = value.lower()
+    return "://" in low or low.startswith("www.") or ("/" in low and "." in low.split("/", 1)[0] and " " not in low)
+
+
+def _is_domain(value: str) -> bool:
+    return "." in value and " " not in value and "@" not in value and "/" not in value and registered_domain(value) is not None
+
+
+def entity_of(value: str, platform: str | None, acc: Accumulator) -> str | None:
+    """The uid of what ``value`` names (see the module docstring), registered in ``acc``."""
+    value = value.strip()
+    if not value:
+        return None
+    if _is_urlish(value) or (not platform or platform == "web") and _is_domain(value):
+        canon = canonical_url(value)
+        if canon is None:
+            return None
+        rest = canon.split("://", 1)[1]
+        host, _, path = rest.partition("/")
+        path = path.split("?", 1)[0]
+        parts = [p for p in path.split("/") if p]
+        service = PROFILE_HOSTS.get(host)
+        if service == "twitter" and len(parts) >= 3 and parts[1] == "status" and parts[2].isdigit():
+            uid = post_uid("twitter", parts[2])
+            acc.add("Post", uid, {"platform": "twitter", "post_id": parts[2], "url": canon})
+            return uid
+        if service == "telegram" and parts and parts[0] == "s":
+            parts = parts[1:]
+        if service == "telegram" and len(parts) == 2 and parts[1].isdigit():
+            pid = f"{parts[0].lower()}/{parts[1]}"
+            uid = post_uid("telegram", pid)
+            acc.add("Post", uid, {"platform": "telegram", "post_id": pid, "url": canon})
+            return uid
+        if service and len(parts) == 1 and parts[0] not in ("search", "home", "explore", "i", "share"):
+            return _account(acc, service, parts[0])
+        if service is None and len(parts) == 1 and parts[0].startswith("@"):
+            return _account(acc, "mastodon", f"{parts[0].lstrip('@')}@{host}")
+        if not parts and "?" not in canon:
+            domain = registered_domain(canon)
+            if domain is None:
+                return None
+            uid = site_uid(domain)
+            acc.add("Site", uid, {"domain": domain})
+            return uid
+        return url_records(acc, value)
+    if " " in value:
+        return None
+    return _account(acc, platform or "unknown", value)
+
+
+def _account(acc: Accumulator, platform: str, handle: str) -> str:
+    uid = account_uid(platform, handle)
+    acc.add("Account", uid, {"platform": platform.strip().lower(), "handle": normalise_handle(handle)})
+    return uid
+
+
+def _account_ref(value: str, platform: str | None, acc: Accumulator) -> str | None:
+    """A target's account: ``platform:handle``, a profile URL or ``@handle``."""
+    value = value.strip()
+    if not value:
+        return None
+    if _is_urlish(value):
+        uid = entity_of(value, platform, acc)
+        return uid if uid and uid.startswith("account:") else None
+    if ":" in value:
+        service, handle = value.split(":", 1)
+        return _account(acc, service, handle)
+    return _account(acc, platform or "unknown", value)
+
+
+# ------------------------------------------------------------------ rows
+
+
+class _Rows:
+    def __init__(self, path: Path, platform: str, object_kind: str, minhash: bool, num_perm: int):
+        self.source = str(path)
+        self.platform = platform
+        self.object_kind = object_kind
+        self.minhash = minhash
+        self.num_perm = num_perm
+        self.acc = Accumulator()
+        self.posts: set[str] = set()
+        self.observations: dict[str, int] = {}
+
+    def time(self, row: dict, column: str) -> int:
+        raw = row.get(column, "")
+        value = to_epoch(raw)
+        if value is None:
+            raise _RowError("bad_time", f"{column}={raw!r} is not a time")
+        return value
+
+    def shares(self, row: dict, out: list) -> None:
+        account, obj, content = row["account_id"].strip(), row["object_id"].strip(), row["content_id"].strip()
+        if not account or not obj or not content:
+            raise _RowError("bad_row", "empty account_id, object_id or content_id")
+        time = self.time(row, "timestamp")
+        platform = (row.get("platform") or self.platform).strip().lower()
+        author = account_uid(platform, account)
+        self.acc.add("Account", author, {"platform": platform, "handle": normalise_handle(account)}, time)
+        content_uid = post_uid(platform, content)
+        is_url = self.object_kind == "url" or (self.object_kind == "auto" and _is_urlish(obj))
+        if is_url:
+            link = url_records(self.acc, obj, None, time)
+            if link is None:
+                raise _RowError("bad_row", f"object_id {obj!r} is not a usable URL")
+            if content_uid not in self.posts:
+                self.posts.add(content_uid)
+                out.append(Node("Post", content_uid, {"platform": platform, "post_id": content, "account": author,
+                                                      "created_at": time, "source_file": self.source,
+                                                      "first_seen": time, "last_seen": time}))
+                out.append(Edge("POSTED", author, content_uid, {"time": time}))
+            out.append(Edge("LINKS_TO", content_uid, link, {"time": time}))
+        else:
+            target = post_uid(platform, obj)
+            if target not in self.posts:
+                self.posts.add(target)
+                out.append(Node("Post", target, {"platform": platform, "post_id": obj}))
+            out.append(Edge("REPOSTED", author, target, {"time": time, "repost_uid": content_uid}, key=content))
+
+    def cnt_shares(self, row: dict, out: list) -> None:
+        mid, user = row["message_id"].strip(), row["user_id"].strip()
+        if not mid or not user:
+            raise _RowError("bad_row", "empty message_id or user_id")
+        time = self.time(row, "timestamp")
+        platform = (row.get("platform") or self.platform).strip().lower()
+        handle = (row.get("username") or "").strip() or user
+        author = account_uid(platform, handle)
+        self.acc.add("Account", author, {"platform": platform, "handle": normalise_handle(handle)}, time)
+        uid = post_uid(platform, mid)
+        repost = (row.get("repost_id") or "").strip()
+        if repost:
+            target = post_uid(platform, repost)
+            if target not in self.posts:
+                self.posts.add(target)
+                out.append(Node("Post", target, {"platform": platform, "post_id": repost}))
+            out.append(Edge("REPOSTED", author, target, {"time": time, "repost_uid": uid}, key=mid))
+            return
+        if uid in self.posts:
+            return
+        self.posts.add(uid)
+        props: dict[str, Any] = {"platform": platform, "post_id": mid, "account": author, "created_at": time,
+                                 "source_file": self.source, "first_seen": time, "last_seen": time}
+        text = row.get("message") or ""
+        if text:
+            props["text"] = text
+            prints = text_fingerprints(text, self.num_perm, self.minhash)
+            if prints:
+                props["text_hash"] = prints[0]
+                if prints[1]:
+                    props["text_minhash"] = prints[1]
+        out.append(Node("Post", uid, props))
+        out.append(Edge("POSTED", author, uid, {"time": time}))
+        reply = (row.get("reply_id") or "").strip()
+        if reply:
+            out.append(Edge("REPLIED_TO", uid, post_uid(platform, reply), {"time": time}))
+        seen = set()
+        for raw in (row.get("urls") or "").split():
+            link = url_records(self.acc, raw, None, time)
+            if link and link not in seen:
+                seen.add(link)
+                out.append(Edge("LINKS_TO", uid, link, {"time": time}))
+
+    def observations_row(self, row: dict, out: list) -> None:
+        raw_status = (row.get("status") or "").strip()
+        time = self.time(row, "observed_at")
+        platform = (row.get("platform") or "").strip().lower() or None
+        http_status = None
+        code = (row.get("http_status") or "").strip()
+        if code.isdigit():
+            http_status = int(code)
+        key = raw_status.lower().replace(" ", "_").replace("-", "_").replace("'", "")
+        if key.isdigit():
+            http_status = int(key)
+            code_n = int(key)
+            status = ("active" if 200 <= code_n < 400 else "not_found" if code_n == 404 else
+                      "deleted" if code_n == 410 else "withheld" if code_n == 451 else None)
+        else:
+            status = STATUSES.get(key)
+        if status is None:
+            raise _RowError("bad_status", f"status {raw_status!r} is not one of active, suspended, deleted, not_found, withheld")
+        entity = entity_of(row["entity"], platform, self.acc)
+        if entity is None:
+            raise _RowError("bad_row", f"entity {row['entity']!r} is neither a URL, a domain nor a handle")
+        source = (row.get("source") or "").strip()
+        uid = observation_uid(entity, time, source)
+        props = {"entity": entity, "platform": platform, "status": status, "observed_at": time,
+                 "source": source or None, "http_status": http_status,
+                 "final_url": canonical_url(row.get("final_url") or "") if row.get("final_url") else None,
+                 "first_seen": time, "last_seen": time}
+        out.append(Node("Observation", uid, {k: v for k, v in props.items() if v is not None}))
+        out.append(Edge("OBSERVED", uid, entity, {"time": time}))
+
+    def reports(self, row: dict, out: list) -> None:
+        raw_url = row["url"].strip()
+        if not raw_url:
+            raise _RowError("bad_row", "empty url")
+        time = self.time(row, "reported_at")
+        platform = (row.get("platform") or "").strip().lower() or None
+        entity = entity_of(raw_url, platform, self.acc)
+        if entity is None:
+            raise _RowError("bad_row", f"url {raw_url!r} is neither a URL nor a handle")
+        reported_to = (row.get("reported_to") or "").strip()
+        rid = (row.get("report_id") or "").strip()
+        if not rid:
+            rid = hashlib.sha1(f"{raw_url}|{time}|{reported_to}".encode()).hexdigest()[:16]
+        uid = report_uid(rid)
+        props = {"report_id": rid, "url": canonical_url(raw_url) or raw_url, "entity": entity,
+                 "reported_at": time, "reported_to": reported_to or None, "platform": platform,
+                 "category": (row.get("category") or "").strip() or None,
+                 "first_seen": time, "last_seen": time}
+        out.append(Node("Report", uid, {k: v for k, v in props.items() if v is not None}))
+        out.append(Edge("REPORTED", uid, entity, {"time": time}))
+
+    def targets(self, row: dict, out: list) -> None:
+        name_ = " ".join(row["name"].split())
+        if not name_:
+            raise _RowError("bad_row", "empty name")
+        platform = (row.get("platform") or "").strip().lower() or None
+        aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
+        accounts = []
+        for ref in (row.get("accounts") or "").split("|"):
+            uid = _account_ref(ref, platform or self.platform, self.acc)
+            if uid and uid not in accounts:
+                accounts.append(uid)
+        props: dict[str, Any] = {"name": name_, "aliases": aliases, "accounts": accounts}
+        if (row.get("kind") or "").strip():
+            props["kind"] = row["kind"].strip()
+        out.append(Node("Target", target_uid(name_), props))
+
+
+class _RowError(Exception):
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason, self.detail = reason, detail
+
+
+_HANDLERS = {
+    "shares": _Rows.shares,
+    "cnt_shares": _Rows.cnt_shares,
+    "observations": _Rows.observations_row,
+    "reports": _Rows.reports,
+    "targets": _Rows.targets,
+}
+
+
+def collect(
+    path: Path,
+    *,
+    columns: dict[str, str] | None = None,
+    table: str | None = None,
+    platform: str = "twitter",
+    object_kind: str = "auto",
+    minhash: bool = True,
+    num_perm: int = 64,
+    **_options: Any,
+) -> Iterator[Record]:
+    """Records of one CSV table (see the module docstring).
+
+    ``columns`` maps our column names to the file's (``{"account_id": "user"}``);
+    ``table`` forces the kind (shares, cnt_shares, observations, reports, targets);
+    ``platform`` is used for accounts when the table has no platform column;
+    ``object_kind`` is auto, url or post for share tables.
+    """
+    path = Path(path)
+    if table is not None and table not in TABLES:
+        yield Reject("bad_option", f"table={table!r}; known: {', '.join(TABLES)}", str(path))
+        return
+    if object_kind not in ("auto", "url", "post"):
+        yield Reject("bad_option", f"object_kind={object_kind!r}; known: auto, url, post", str(path))
+        return
+    rename = {str(theirs).strip().lower(): ours for ours, theirs in (columns or {}).items()}
+    rows = _Rows(path, platform, object_kind, minhash, num_perm)
+    try:
+        with open_text(path) as handle:
+            first = handle.readline()
+            if not first.strip():
+                yield Reject("missing_columns", f"{path.name}: empty file, no header", str(path))
+                return
+            delimiter = _delimiter(first)
+            raw_header = next(csv.reader([first], delimiter=delimiter))
+            header = [rename.get(c.strip().lower(), _known(c.strip().lower())) for c in raw_header]
+            kind, missing = (table, [c for c in TABLES[table][0] if c not in header]) if table else _choose(header)
+            if missing and len(missing) == len(TABLES[kind][0]) and not table:
+                yield Reject(
+                    "missing_columns",
+                    f"{path.name}: not a known table; "
+                    + "; ".join(f"{t} needs {', '.join(req)}" for t, (req, _) in TABLES.items())
+                    + f" (found: {', '.join(c.strip() for c in raw_header)}); map yours with columns={{…}}",
+                    str(path),
+                )
+                return
+            if missing:
+                yield Reject(
+                    "missing_columns",
+                    f"{path.name}: a {kind} table needs column(s) {', '.join(missing)}"
+                    f" (found: {', '.join(c.strip() for c in raw_header)}); map yours with columns={{…}}",
+                    str(path),
+                )
+                return
+            handler = _HANDLERS[kind]
+            width = len(header)
+            reader = csv.reader(handle, delimiter=delimiter)
+            while True:
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:  # e.g. a NUL byte: this row only
+                    yield Reject("bad_row", f"CSV error: {exc}", f"{path}:{reader.line_num}")
+                    continue
+                if not fields or (len(fields) == 1 and not fields[0].strip()):
+                    continue
+                where = f"{path}:{reader.line_num + 1}"
+                if len(fields) != width:
+                    yield Reject("bad_row", f"{len(fields)} fields, the header has {width}", where)
+                    continue
+                out: list[Record] = []
+                try:
+                    handler(rows, dict(zip(header, fields)), out)
+                except _RowError as exc:
+                    yield Reject(exc.reason, exc.detail, where)
+                    continue
+                yield from out
+    except GzipTruncated as exc:
+        yield Reject("truncated_gzip", f"gzip stream ends early: {exc}", str(path))
+    yield from site_edges(rows.acc)
+    yield from rows.acc.drain()

@@ -1,0 +1,413 @@
+"""Telegram Desktop exports (``result.json``): one chat, or the whole account.
+
+Reads the single-chat export (``{"name", "type", "id", "messages": […]}``) and the
+full-account export (``{"about", …, "chats": {"list": [chat…]}, "left_chats": …}``).
+The file is streamed: each message object is decoded on its own with
+``json.JSONDecoder.raw_decode`` from a sliding buffer, so a multi-GB export never sits
+in memory whole. A file that stops being valid JSON part-way yields every message
+before the damage and then ONE ``Reject`` (``truncated_json`` when the file ends
+inside it, ``bad_json`` for a syntax error), with the byte offset.
+
+Representation:
+
+- Chats are keyed ``channel<id>`` (Telegram's ``from_id`` for posts signed by a
+  channel is ``channel<id>`` too); a channel is itself an Account
+  (``account_uid("telegram", "channel<id>")``, display name = chat name). Pass
+  ``username="somechannel"`` for a single-chat export to key the channel and its
+  posts by its public username, as the snscrape collector does.
+- Message: Post ``post_id = "<chat key>/<message id>"``; author
+  ``account_uid("telegram", from_id)`` (``user123``/``channel456``) -POSTED{time}-> Post;
+  time from ``date_unixtime`` (``date`` is local time without a zone, used only as
+  a fallback, read as UTC).
+- Forward (``forwarded_from``): the exports give only the source's display name (and
+  ``forwarded_from_id`` in some versions), not the original message id. The forward
+  becomes, as in the snscrape collector, the forwarder -REPOSTED{time, repost_uid}->
+  a stub Post for the original, ``key`` = the forward's post_id. The stub is keyed
+  ``fwd:<source>:<first 16 hex of text_hash>`` so forwards of the same message from
+  the same source in different chats meet on one Post; ``<source>`` is the
+  ``forwarded_from_id`` or ``name:<display name>``, and the source account
+  (``account_uid("telegram", source)``) -POSTED-> the stub. Text, links, hashtags and
+  mentions belong to the stub.
+- Reply (``reply_to_message_id``): Post -REPLIED_TO-> stub Post in the same chat.
+- Text is a string or a list of strings and entity dicts; entities come from
+  ``text_entities`` (or the list): ``link``/``text_link`` -> LINKS_TO Url (anchor = the
+  text), ``mention`` -> MENTIONS Account, ``mention_name`` -> MENTIONS
+  ``user<user_id>``, ``hashtag`` -> TAGGED.
+- Photos and files next to ``result.json`` are hashed (sha256 of the bytes, the real
+  Media key) with ``hash_media=True`` (default); missing files are skipped.
+- ``type: "service"`` messages (joins, pins…) are skipped and counted as
+  ``Reject("skipped_service")``; other unknown types are ``Reject("unknown_type")``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+from graphinv.normalize import normalise_handle, text_fingerprints, to_epoch
+from graphinv.records import Edge, Node, Record, Reject, account_uid, hashtag_uid, media_uid, post_uid
+
+from .base import Accumulator, GzipTruncated, base_name, open_text, peek, site_edges, url_records
+
+name = "telegram_export"
+description = "Telegram Desktop exports (result.json): one chat or the whole account"
+
+_CHUNK = 1 << 20
+_MAX_MESSAGE = 64 << 20  # one message bigger than this means the file is broken
+_MESSAGES = re.compile(r'"messages"\s*:\s*\[')
+_HEADER = re.compile(r'"(name|type|id)"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+|null)')
+
+
+def detect(path: Path) -> bool:
+    """A ``.json`` (optionally ``.gz``) that starts like a Telegram Desktop export."""
+    if not base_name(path).endswith(".json"):
+        return False
+    head = peek(path, 65536).lstrip()
+    if not head.startswith(b"{"):
+        return False
+    if b'"messages"' in head and b'"type"' in head:
+        return True
+    return b'"about"' in head and (b'"chats"' in head or b"Telegram" in head)
+
+
+def _flatten(text: Any) -> tuple[str, list[dict]]:
+    """Plain text and entity dicts of a message's ``text`` field."""
+    if isinstance(text, str):
+        return text, []
+    if not isinstance(text, list):
+        return "", []
+    parts, entities = [], []
+    for piece in text:
+        if isinstance(piece, str):
+            parts.append(piece)
+        elif isinstance(piece, dict):
+            parts.append(str(piece.get("text", "")))
+            entities.append(piece)
+    return "".join(parts), entities
+
+
+class _Reader:
+    def __init__(self, path: Path, hash_media: bool, minhash: bool, num_perm: int, username: str | None):
+        self.path = path
+        self.source = str(path)
+        self.folder = path.parent
+        self.hash_media = hash_media
+        self.minhash = minhash
+        self.num_perm = num_perm
+        self.username = username
+        self.acc = Accumulator()
+        self.posts: set[str] = set()
+
+    def chat_key(self, chat: dict) -> str:
+        if self.username:
+            return normalise_handle(self.username)
+        return f"channel{chat.get('id')}"
+
+    def chat_records(self, chat: dict) -> None:
+        if "channel" in str(chat.get("type", "")):
+            self.acc.add("Account", account_uid("telegram", self.chat_key(chat)), {
+                "platform": "telegram",
+                "handle": self.chat_key(chat),
+                "display_name": chat.get("name") if isinstance(chat.get("name"), str) else None,
+                "url": f"https://t.me/{self.username}" if self.username else None,
+            })
+
+    def author(self, chat: dict, msg: dict, time: int | None) -> str | None:
+        from_id = msg.get("from_id") or msg.get("actor_id")
+        display = msg.get("from") if isinstance(msg.get("from"), str) else None
+        if isinstance(from_id, str) and from_id:
+            if from_id == f"channel{chat.get('id')}":
+                key = self.chat_key(chat)
+            else:
+                key = from_id
+        elif "channel" in str(chat.get("type", "")):
+            key = self.chat_key(chat)  # channel posts in old exports carry no from_id
+        elif display:
+            key = f"name:{display}"
+        else:
+            return None
+        uid = account_uid("telegram", key)
+        self.acc.add("Account", uid, {"platform": "telegram", "handle": normalise_handle(key),
+                                       "display_name": display}, time)
+        return uid
+
+    def body(self, uid: str, msg: dict, text: str, entities: list[dict], time: int | None, out: list) -> None:
+        seen: set[str] = set()
+        for position, entity in enumerate(entities):
+            kind = entity.get("type")
+            value = entity.get("text")
+            if kind in ("link", "text_link"):
+                raw = entity.get("href") if kind == "text_link" else value
+                if isinstance(raw, str):
+                    target = url_records(self.acc, raw, None, time)
+                    if target and ("L" + target) not in seen:
+                        seen.add("L" + target)
+                        anchor = value if kind == "text_link" and isinstance(value, str) else None
+                        out.append(Edge("LINKS_TO", uid, target, _clean({"time": time, "anchor": anchor})))
+            elif kind in ("mention", "mention_name"):
+                if kind == "mention_name" and entity.get("user_id") is not None:
+                    key = f"user{entity['user_id']}"
+                    props = {"display_name": value if isinstance(value, str) else None}
+                elif isinstance(value, str) and value.strip().lstrip("@"):
+                    key = value.strip().lstrip("@")
+                    props = {}
+                else:
+                    continue
+                target = account_uid("telegram", key)
+                self.acc.add("Account", target, {"platform": "telegram", "handle": normalise_handle(key), **props})
+                if ("M" + target) not in seen:
+                    seen.add("M" + target)
+                    out.append(Edge("MENTIONS", uid, target, _clean({"time": time})))
+            elif kind == "hashtag" and isinstance(value, str) and value.strip().lstrip("#"):
+                target = hashtag_uid(value)
+                if ("T" + target) not in seen:
+                    seen.add("T" + target)
+                    self.acc.add("Hashtag", target, {"tag": target.split(":", 1)[1]}, time)
+                    out.append(Edge("TAGGED", uid, target, _clean({"time": time, "position": position})))
+        if self.hash_media:
+            for field, role in (("photo", "photo"), ("file", "attachment"), ("thumbnail", "thumbnail")):
+                rel = msg.get(field)
+                if not isinstance(rel, str) or rel.startswith("("):
+                    continue  # "(File not included. …)"
+                file = (self.folder / rel)
+                try:
+                    if not file.resolve().is_relative_to(self.folder.resolve()) or not file.is_file():
+                        continue
+                    digest = hashlib.sha256()
+                    with open(file, "rb") as handle:
+                        for block in iter(lambda: handle.read(1 << 20), b""):
+                            digest.update(block)
+                except OSError:
+                    continue
+                sha = digest.hexdigest()
+                target = media_uid(sha)
+                self.acc.add("Media", target, _clean({
+                    "sha256": sha, "url": rel, "mime": msg.get("mime_type") if field == "file" else "image/jpeg",
+                    "width": msg.get("width") if isinstance(msg.get("width"), int) else None,
+                    "height": msg.get("height") if isinstance(msg.get("height"), int) else None,
+                }), time)
+                out.append(Edge("HAS_MEDIA", uid, target, _clean({"time": time, "role": role})))
+                break
+
+    def message(self, chat: dict, msg: dict, out: list) -> Reject | None:
+        mtype = msg.get("type", "message")
+        if mtype == "service":
+            return Reject("skipped_service", str(msg.get("action", "service")))
+        if mtype != "message":
+            return Reject("unknown_type", f"message type {mtype!r}")
+        mid = msg.get("id")
+        if mid is None:
+            return Reject("bad_item", "message without id")
+        key = self.chat_key(chat)
+        pid = f"{key}/{mid}"
+        uid = post_uid("telegram", pid)
+        time = to_epoch(msg.get("date_unixtime"))
+        if time is None:
+            time = to_epoch(msg.get("date"))
+        author = self.author(chat, msg, time)
+        text, entities = _flatten(msg.get("text"))
+        if isinstance(msg.get("text_entities"), list):
+            entities = [e for e in msg["text_entities"] if isinstance(e, dict)]
+        prints = text_fingerprints(text, self.num_perm, self.minhash)
+
+        forwarded = msg.get("forwarded_from")
+        if isinstance(forwarded, str) or msg.get("forwarded_from_id"):
+            fid = msg.get("forwarded_from_id")
+            source_key = str(fid) if fid else f"name:{forwarded}"
+            source = account_uid("telegram", source_key)
+            self.acc.add("Account", source, {"platform": "telegram", "handle": normalise_handle(source_key),
+                                              "display_name": forwarded if isinstance(forwarded, str) else None})
+            stub_id = f"fwd:{normalise_handle(source_key)}:{prints[0][:16] if prints else pid}"
+            target = post_uid("telegram", stub_id)
+            if target not in self.posts:
+                self.posts.add(target)
+                props = {"platform": "telegram", "post_id": stub_id, "account": source}
+                if text:
+                    props["text"] = text
+                if prints:
+                    props["text_hash"], props["text_minhash"] = prints
+                out.append(Node("Post", target, _clean(props)))
+                out.append(Edge("POSTED", source, target))
+                self.body(target, msg, text, entities, time, out)
+            if author:
+                out.append(Edge("REPOSTED", author, target, _clean({"time": time, "repost_uid": uid}), key=pid))
+            return None
+
+        if uid in self.posts:
+            return None
+        self.posts.add(uid)
+        props = {
+            "platform": "telegram",
+            "post_id": pid,
+            "account": author,
+            "url": f"https://t.me/{self.username}/{mid}" if self.username else None,
+            "created_at": time,
+            "source_file": self.source,
+            "first_seen": time,
+            "last_seen": time,
+            "text": text or None,
+        }
+        if prints:
+            props["text_hash"], props["text_minhash"] = prints
+        out.append(Node("Post", uid, _clean(props)))
+        if author:
+            out.append(Edge("POSTED", author, uid, _clean({"time": time})))
+        reply = msg.get("reply_to_message_id")
+        if reply is not None:
+            rid = f"{key}/{reply}"
+            target = post_uid("telegram", rid)
+            if target not in self.posts:
+                out.append(Node("Post", target, {"platform": "telegram", "post_id": rid}))
+            out.append(Edge("REPLIED_TO", uid, target, _clean({"time": time})))
+        self.body(uid, msg, text, entities, time, out)
+        return None
+
+
+def _clean(props: dict) -> dict:
+    return {k: v for k, v in props.items() if v is not None and v != ""}
+
+
+class _Broken(Exception):
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason, self.detail = reason, detail
+
+
+class _Stream:
+    """A sliding text buffer over the file for raw_decode."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.buf = ""
+        self.pos = 0
+        self.offset = 0  # characters dropped from the front of buf
+        self.eof = False
+
+    def more(self) -> bool:
+        if self.eof:
+            return False
+        try:
+            chunk = self.handle.read(_CHUNK)
+        except GzipTruncated as exc:
+            self.eof = True
+            raise _Broken("truncated_gzip", f"gzip stream ends early: {exc}") from None
+        if not chunk:
+            self.eof = True
+            return False
+        if self.pos > _CHUNK:
+            self.offset += self.pos
+            self.buf = self.buf[self.pos:]
+            self.pos = 0
+        self.buf += chunk
+        return True
+
+    def skip_space(self) -> str:
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n,":
+                self.pos += 1
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self.more():
+                return ""
+
+    def decode(self, decoder: json.JSONDecoder) -> Any:
+        while True:
+            try:
+                value, end = decoder.raw_decode(self.buf, self.pos)
+                # A number at the very end of the buffer may continue in the next chunk.
+                if end < len(self.buf) or self.eof:
+                    self.pos = end
+                    return value
+            except json.JSONDecodeError as exc:
+                if self.eof:
+                    where = self.offset + exc.pos
+                    if exc.pos >= len(self.buf.rstrip()) - 1 or exc.msg.startswith("Unterminated"):
+                        raise _Broken("truncated_json", f"the file ends inside a message (byte ~{where})") from None
+                    raise _Broken("bad_json", f"{exc.msg} at character {where}") from None
+                if len(self.buf) - self.pos > _MAX_MESSAGE:
+                    raise _Broken("bad_json", f"{exc.msg} at character {self.offset + exc.pos}") from None
+            if not self.more():
+                continue  # eof now set: the next round decides
+
+    def find_messages(self) -> dict | None:
+        """Advance past the next ``"messages": [`` and give the chat header before it.
+
+        The header (``name``, ``type``, ``id``) is read from the last 64 KB of text
+        before the match; Telegram writes these keys just before ``messages``.
+        """
+        tail = ""
+        while True:
+            match = _MESSAGES.search(self.buf, self.pos)
+            if match:
+                region = (tail + self.buf[self.pos : match.start()])[-65536:]
+                header: dict = {}
+                for key, value in _HEADER.findall(region):
+                    header[key] = json.loads(value)  # the last one before "messages" wins
+                self.pos = match.end()
+                return header
+            cut = max(self.pos, len(self.buf) - 64)  # the pattern may straddle chunks
+            tail = (tail + self.buf[self.pos : cut])[-65536:]
+            self.pos = cut
+            if not self.more():
+                return None
+
+
+def collect(
+    path: Path,
+    *,
+    hash_media: bool = True,
+    minhash: bool = True,
+    num_perm: int = 64,
+    username: str | None = None,
+    **_options: Any,
+) -> Iterator[Record]:
+    """Records of one Telegram Desktop export (see the module docstring)."""
+    path = Path(path)
+    reader = _Reader(path, hash_media, minhash, num_perm, username)
+    decoder = json.JSONDecoder()
+    chats = 0
+    try:
+        with open_text(path) as handle:
+            stream = _Stream(handle)
+            stream.more()
+            if not stream.buf.lstrip().startswith("{"):
+                raise _Broken("bad_json", "not a JSON object")
+            while True:
+                chat = stream.find_messages()
+                if chat is None:
+                    break
+                chats += 1
+                reader.chat_records(chat)
+                while True:
+                    nxt = stream.skip_space()
+                    if nxt == "]":
+                        stream.pos += 1
+                        break
+                    if nxt == "":
+                        raise _Broken("truncated_json", "the file ends inside a messages list")
+                    where_pos = stream.offset + stream.pos
+                    msg = stream.decode(decoder)
+                    if not isinstance(msg, dict):
+                        yield Reject("bad_item", f"a {type(msg).__name__} in messages", f"{path}@{where_pos}")
+                        continue
+                    out: list[Record] = []
+                    try:
+                        reject = reader.message(chat, msg, out)
+                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                        reject = Reject("bad_item", f"{type(exc).__name__}: {exc}"[:200])
+                    if reject is not None:
+                        reject.where = f"{path}:message {msg.get('id')}"
+                        yield reject
+                    else:
+                        yield from out
+            if chats == 0:
+                yield Reject("bad_json", "no \"messages\" list found: not a Telegram Desktop export?", str(path))
+    except _Broken as exc:
+        yield Reject(exc.reason, exc.detail, str(path))
+    except UnicodeDecodeError as exc:
+        yield Reject("bad_json", f"not UTF-8 text: {exc}", str(path))
+    yield from site_edges(reader.acc)
+    yield from reader.acc.drain()
