@@ -96,4 +96,7 @@ def _load_commands() -> None:
 _load_commands()
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # Run the module-level group so that commands registered by graphinv.commands
+    # (which import graphinv.cli, not __main__) are there.
+    from graphinv.cli import main as _main
+    _main()

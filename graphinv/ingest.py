@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -28,7 +29,8 @@ from .errors import InputError
 from .records import Edge, Node, Reject, run_uid
 from .store import GraphStore
 
-BATCH_RECORDS = 200_000
+# Records per write batch; smaller batches bound memory, larger ones write faster.
+BATCH_RECORDS = int(os.environ.get("GRAPHINV_INGEST_BATCH", 200_000))
 PRIMARY_KINDS = ("Post", "Observation", "Report", "Target")
 
 

@@ -130,7 +130,7 @@ def test_schema_is_enforced(store):
 def test_bad_store_uri_is_one_line():
     with pytest.raises(StoreError, match="unknown store URI 'sqlite:x'"):
         open_store("sqlite:x")
-    result = subprocess.run([sys.executable, "-m", "graphinv.cli", "counts", "--store", "sqlite:x"],
+    result = subprocess.run([sys.executable, "-m", "graphinv", "counts", "--store", "sqlite:x"],
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
@@ -141,7 +141,7 @@ def test_wrong_password_is_one_line(neo4j_server, monkeypatch):
     monkeypatch.setenv("GRAPHINV_NEO4J_PASSWORD", "not-the-password")
     with pytest.raises(StoreError, match="refused user 'neo4j': wrong GRAPHINV_NEO4J_USER or GRAPHINV_NEO4J_PASSWORD"):
         open_store(neo4j_server.uri)
-    result = subprocess.run([sys.executable, "-m", "graphinv.cli", "counts", "--store", neo4j_server.uri],
+    result = subprocess.run([sys.executable, "-m", "graphinv", "counts", "--store", neo4j_server.uri],
                             capture_output=True, text=True)
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
     assert "refused user 'neo4j'" in result.stderr
