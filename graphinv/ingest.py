@@ -84,6 +84,7 @@ class _Batch:
         self.nodes: dict[str, list[dict]] = defaultdict(list)
         self.edges: dict[str, list[dict]] = defaultdict(list)
         self.size = 0
+        self.written = 0
 
     def add(self, record: Node | Edge) -> None:
         if isinstance(record, Node):
@@ -105,9 +106,19 @@ class _Batch:
                 self.store.upsert_nodes(kind, pd.DataFrame(rows))
             for kind, rows in self.edges.items():
                 self.store.upsert_edges(kind, pd.DataFrame(rows))
+        self.written += self.size
         self.nodes.clear()
         self.edges.clear()
         self.size = 0
+
+
+def _trace(line: str) -> None:
+    """Append a line to $GRAPHINV_INGEST_TRACE, a log of write batches for watching a
+    long ingest from outside (the tests use it to kill one half-way)."""
+    path = os.environ.get("GRAPHINV_INGEST_TRACE")
+    if path:
+        with open(path, "a") as handle:
+            handle.write(line + "\n")
 
 
 def _run_state(store: GraphStore, uid: str) -> str | None:
@@ -160,6 +171,7 @@ class _Ingest:
 
     def flush(self) -> None:
         self.batch.flush()
+        _trace(f"flushed {self.batch.written} records")
         if not self.pending:
             return
         finished = int(time.time())
