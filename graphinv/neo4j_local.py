@@ -440,7 +440,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default="var/neo4j", help="data directory (default: var/neo4j)")
     parser.add_argument("--heap", default="768m")
     parser.add_argument("--pagecache", default=os.environ.get("GRAPHINV_NEO4J_PAGECACHE", "256m"))
+    parser.add_argument("--build-only", action="store_true",
+                        help="fetch Neo4j with Maven and compile the launcher, then exit")
     args = parser.parse_args(argv)
+    if args.build_only:
+        try:
+            ensure_built(quiet=True)
+        except Neo4jLaunchError as exc:
+            print(f"make: {exc}", file=sys.stderr)
+            return 1
+        return 0
 
     data = Path(args.data).resolve()
     data.mkdir(parents=True, exist_ok=True)

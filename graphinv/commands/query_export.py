@@ -1,0 +1,142 @@
+"""`graphinv query` (named queries and ad-hoc Cypher) and `graphinv export` (GEXF,
+GraphML, CSV, interactive HTML, HTML/PDF report)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from graphinv.cli import main, store_option
+from graphinv.errors import InputError
+from graphinv.store import open_store
+
+FORMATS = ("table", "csv", "json")
+
+
+def _read_only_open(store_uri: str, write: bool):
+    # The embedded store opens read-only for reads, so a query runs beside a writer.
+    return open_store(store_uri, read_only=(not write) and store_uri.startswith("embedded:"))
+
+
+def _plain(value):
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def render(frame: pd.DataFrame, fmt: str) -> str:
+    """A result frame as a text table, CSV or JSON (a list of row objects)."""
+    if fmt == "json":
+        records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+        return json.dumps(records, ensure_ascii=False, indent=2, default=str)
+    if fmt == "csv":
+        out = frame.copy()
+        for col in out.columns:
+            out[col] = [json.dumps(_plain(v), ensure_ascii=False) if isinstance(_plain(v), (list, dict)) else v
+                        for v in out[col]]
+        return out.to_csv(index=False).rstrip("\n")
+    if frame.empty:
+        return "(no rows)" if len(frame.columns) == 0 else " | ".join(frame.columns) + "\n(no rows)"
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                           "display.max_colwidth", 60):
+        return frame.to_string(index=False)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--cypher", "cypher", metavar="TEXT", help="Run this Cypher instead of a named query.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter (repeatable). Named queries type it from their header (times "
+                   "accept ISO dates such as 2024-03-01); with --cypher, JSON numbers, booleans and "
+                   "lists are typed, anything else is text.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--write", is_flag=True, help="Allow the query to write to the store.")
+@store_option
+def query(name, cypher, params, fmt, list_, write, store_uri):
+    """Run a named query from queries/ (or --cypher TEXT) and print the rows.
+
+    \b
+    graphinv query --list
+    graphinv query lineage --param uid=site:oldnews.example
+    graphinv query top_urls --param since=2024-03-01 --param until=2024-04-01 --format csv
+    graphinv query --cypher 'MATCH (a:Account) WHERE a.handle = $h RETURN a.uid' --param h=alice
+    """
+    from graphinv import queries
+
+    if list_:
+        click.echo("\n\n".join(queries.describe(q) for q in queries.list_queries()))
+        return
+    if bool(name) == bool(cypher):
+        raise InputError("give a query NAME or --cypher TEXT (one of the two); `graphinv query --list` "
+                         "shows the names")
+    given = queries.parse_param_options(params)
+    with _read_only_open(store_uri, write) as store:
+        if cypher:
+            typed = {k: queries.literal(v) for k, v in given.items()}
+            frame = queries.run_cypher(store, cypher, typed, write=write)
+        else:
+            frame = queries.run(store, name, write=write, **given)
+    click.echo(render(frame, fmt))
+
+
+EXPORT_FORMATS = ("gexf", "graphml", "csv", "html", "report-html", "report-pdf")
+
+
+@main.command()
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(EXPORT_FORMATS))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Output file (csv: a directory, or NAME.csv for NAME-nodes.csv and NAME-edges.csv).")
+@click.option("--campaign", metavar="UID", help="Export one campaign (e.g. campaign:0).")
+@click.option("--lineage", metavar="UID", help="Export the REAPPEARS_AS lineage through a site or account.")
+@click.option("--query", "query_name", metavar="NAME", help="Export the entities a named query returns.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Parameters of --query.")
+@click.option("--pseudonymize", is_flag=True,
+              help="Replace handles and names of private persons with stable keyed pseudonyms "
+                   "(salt: $GRAPHINV_PSEUDONYM_SALT, --salt-file, or var/pseudonym.salt).")
+@click.option("--salt-file", type=click.Path(path_type=Path), envvar="GRAPHINV_PSEUDONYM_SALT_FILE",
+              help="File holding the pseudonym salt (created with a random salt if missing).")
+@store_option
+def export(fmt, out, campaign, lineage, query_name, params, pseudonymize, salt_file, store_uri):
+    """Export the whole graph or a selection for Gephi, spreadsheets, a browser or a report.
+
+    \b
+    graphinv export gexf --campaign campaign:0 --out campaign0.gexf
+    graphinv export report-pdf --lineage site:oldnews.example --pseudonymize --out lineage.pdf
+    graphinv export html --query targeting --param target="Jane Doe" --out jane.html
+    """
+    from graphinv.export import export_selection
+
+    chosen = [flag for flag, value in (("--campaign", campaign), ("--lineage", lineage),
+                                       ("--query", query_name)) if value]
+    if len(chosen) > 1:
+        raise InputError(f"choose one selection, not {' and '.join(chosen)}")
+    if params and not query_name:
+        raise InputError("--param goes with --query NAME")
+    from graphinv import queries
+
+    given = queries.parse_param_options(params)
+    with open_store(store_uri, read_only=store_uri.startswith("embedded:")) as store:
+        written = export_selection(store, fmt, out, campaign=campaign, lineage=lineage, query=query_name,
+                                   params=given, pseudonymize=pseudonymize, salt_file=salt_file,
+                                   notice=lambda text: click.echo(text, err=True))
+    for path in written:
+        click.echo(str(path))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
