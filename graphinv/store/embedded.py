@@ -1,9 +1,11 @@
 """The embedded store: LadybugDB on disk, in this process.
 
 Writes take the bulk path: rows whose uid is new go in with COPY from an Arrow table
-(hundreds of thousands of rows a second); rows already stored are merged in pandas and
-only those whose values change are written back with UNWIND … SET (MERGE through
-UNWIND runs at a few thousand rows a second, so it is kept to what changed).
+(hundreds of thousands of rows a second); rows already stored are read back by key
+(LOAD FROM an Arrow table of keys, primary-key lookups), merged in pandas, and only
+those whose values change are written back with LOAD FROM … SET. MERGE through UNWIND
+runs at a few thousand rows a second, so it is not used. Each batch of writes is one
+transaction: one commit, one fsync.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ import pyarrow as pa
 from ..errors import ReadOnlyError, StoreError
 from ..schema import ladybug_ddl
 from .base import GraphStore, looks_like_write
-
-
 from .frames import merge_with_stored, to_arrow
 
 # Plan operators that change the database; a read query's plan has none of them.
@@ -58,8 +58,9 @@ class EmbeddedStore(GraphStore):
         self._uid_cache: dict[str, set[str]] = {}
         self._tx_depth = 0
         if not read_only:
-            for statement in ladybug_ddl(self.schema):
-                self._execute(statement)
+            with self.transaction():
+                for statement in ladybug_ddl(self.schema):
+                    self._execute(statement)
 
     # -- queries -----------------------------------------------------------------------
     def _execute(self, cypher: str, params: dict | None = None):
@@ -92,16 +93,16 @@ class EmbeddedStore(GraphStore):
             self._tx_depth = 0
             self._execute("COMMIT")
 
-    def writes(self, cypher: str) -> bool:
+    def writes(self, cypher: str, params: dict | None = None) -> bool:
         """Whether ``cypher`` would change the database, judged from its query plan."""
         try:
-            plan = self._execute("EXPLAIN " + cypher).get_as_df().iloc[0, 0]
+            plan = self._execute("EXPLAIN " + cypher, params).get_as_df().iloc[0, 0]
         except StoreError:
             return looks_like_write(cypher)
         return any(_WRITE_OPERATORS.match(op) for op in _PLAN_OPERATOR.findall(plan))
 
     def query(self, cypher: str, params: dict | None = None, write: bool = False) -> pd.DataFrame:
-        if not write and self.writes(cypher):
+        if not write and self.writes(cypher, params):
             raise ReadOnlyError("this query writes to the store; it was refused because the query "
                                 "is read-only (pass write=True / --write to allow writes)")
         if write:
