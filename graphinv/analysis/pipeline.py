@@ -143,12 +143,15 @@ def analyze_coordination(store: GraphStore, params: CoordinationParams | None = 
         store.upsert_edges("MEMBER_OF", pd.DataFrame({
             "src": communities["account"], "dst": communities["campaign"].map(campaign_uid),
             "role": "member", "degree": communities["account"].map(degree).astype(float), "analysis_run": run}))
-        evidence = [{"src": campaign_uid(row.campaign), "dst": item["content"], "time": item["time"],
+        # The evidence of a repost is the post that was pushed (the repost itself is an
+        # edge); of the other modalities, the post that carried the share.
+        evidence = [{"src": campaign_uid(row.campaign), "dst": post, "time": item["time"],
                      "modality": item["modality"], "analysis_run": run}
                     for row in summary.itertuples(index=False) for item in row.evidence
-                    if item["content"].startswith("post:")]
+                    for post in [item["content"] if item["content"].startswith("post:") else item["object"]]
+                    if post.startswith("post:")]
         if evidence:
-            store.upsert_edges("EVIDENCE", pd.DataFrame(evidence))
+            store.upsert_edges("EVIDENCE", pd.DataFrame(evidence).drop_duplicates(["src", "dst"]))
         _write_campaign_targets(store, run)
     return {"shares": len(shares), "window": result.window, "accounts": len(result.nodes),
             "edges": len(result.edges), "campaigns": len(summary), "analysis_run": run,
