@@ -100,5 +100,6 @@ def demo(store_uri, serve, port):
         else:
             print_evaluation(evaluate_store(store, data / "truth.json"))
     if serve:
-        from ..commands.app import serve_app
+        from ..app import serve as serve_app
+        click.echo(f"Open http://127.0.0.1:{port}/ in a browser to explore the demo (Ctrl+C stops it).")
         serve_app(store_uri, host="127.0.0.1", port=port)

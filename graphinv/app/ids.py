@@ -1,0 +1,78 @@
+"""Component ids of the app, one constant each, so layouts, callbacks and the browser
+tests name the same thing."""
+
+# the shell
+URL = "url"
+PAGE = "page"
+NAV = "nav"
+STORE_BADGE = "store-badge"
+
+# exports (one bar per page that has a selection; one callback serves them all)
+EXPORT_SELECTION = "export-selection"
+EXPORT_GEXF = "export-gexf"
+EXPORT_CSV = "export-csv"
+EXPORT_HTML = "export-html"
+EXPORT_REPORT = "export-report"
+EXPORT_DOWNLOAD = "export-download"
+EXPORT_STATUS = "export-status"
+EXPORT_BUTTONS = {EXPORT_GEXF: "gexf", EXPORT_CSV: "csv", EXPORT_HTML: "html", EXPORT_REPORT: "report-html"}
+
+# overview
+OVERVIEW_COUNTS = "overview-counts"
+OVERVIEW_TIMELINE = "overview-timeline"
+OVERVIEW_CAMPAIGNS = "overview-campaigns"
+OVERVIEW_LINEAGES = "overview-lineages"
+OVERVIEW_TAKEDOWNS = "overview-takedowns"
+OVERVIEW_TAKEDOWN_CHART = "overview-takedown-chart"
+
+# campaigns
+CAMPAIGN_TABLE = "campaign-table"
+CAMPAIGN_PICKER = "campaign-picker"
+CAMPAIGN_TITLE = "campaign-title"
+CAMPAIGN_NETWORK = "campaign-network"
+CAMPAIGN_NETWORK_NOTE = "campaign-network-note"
+CAMPAIGN_MEMBERS = "campaign-members"
+CAMPAIGN_TIMELINE = "campaign-timeline"
+CAMPAIGN_OBJECTS = "campaign-objects"
+CAMPAIGN_TARGETS = "campaign-targets"
+CAMPAIGN_EVIDENCE = "campaign-evidence"
+
+# lineages
+LINEAGE_TABLE = "lineage-table"
+LINEAGE_PICKER = "lineage-picker"
+LINEAGE_TITLE = "lineage-title"
+LINEAGE_TIMELINE = "lineage-timeline"
+LINEAGE_STEPS = "lineage-steps"
+
+# explorer
+EXPLORER_SEARCH = "explorer-search"
+EXPLORER_SEARCH_BUTTON = "explorer-search-button"
+EXPLORER_KINDS = "explorer-kinds"
+EXPLORER_SINCE = "explorer-since"
+EXPLORER_UNTIL = "explorer-until"
+EXPLORER_RESULTS = "explorer-results"
+EXPLORER_RESULT_TABLE = "explorer-result-table"
+EXPLORER_EXPORT = "explorer-export"
+EXPLORER_GRAPH = "explorer-graph"
+EXPLORER_ELEMENTS = "explorer-elements"
+EXPLORER_NOTE = "explorer-note"
+EXPLORER_DETAIL = "explorer-detail"
+EXPLORER_CLEAR = "explorer-clear"
+
+# console
+CONSOLE_QUERY = "console-query"
+CONSOLE_QUERY_HELP = "console-query-help"
+CONSOLE_PARAMS = "console-params"
+CONSOLE_PARAM = "console-param"  # pattern-matching type: {"type": CONSOLE_PARAM, "name": …}
+CONSOLE_RUN_NAMED = "console-run-named"
+CONSOLE_CYPHER = "console-cypher"
+CONSOLE_RUN_CYPHER = "console-run-cypher"
+CONSOLE_ERROR = "console-error"
+CONSOLE_RESULT = "console-result"
+CONSOLE_RESULT_NOTE = "console-result-note"
+CONSOLE_CSV = "console-csv"
+CONSOLE_CSV_DOWNLOAD = "console-csv-download"
+CONSOLE_LAST = "console-last"
+CONSOLE_EXPORT = "console-export"
+CONSOLE_TABLE = "console-table"
+CONSOLE_ERROR_MESSAGE = "console-error-message"
