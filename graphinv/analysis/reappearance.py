@@ -22,6 +22,9 @@ their names.
 
 Signals
 -------
+The weights below are ``SITE_WEIGHTS`` and ``ACCOUNT_WEIGHTS``; the tests keep this
+table and the code in step.
+
 Every shared thing is a *token* held by a number ``k`` of entities (of the same kind and
 platform). Its **rarity** is ``r = 1 / (k - 1)``: a token shared by two entities links
 them with certainty, one shared by ``k`` links each entity to ``k - 1`` others and is
@@ -39,17 +42,17 @@ ids            Identifier uids (``Site/Account -USES->``); type weight t:       
                verification tokens 1.0; ga, ga4, matomo, hotjar, cf_beacon
                0.9; ga_property 0.8; gtm 0.6; ip 0.3; ns 0.2; others 0.5
 articles/posts near-duplicate texts: MinHash (``Post.text_minhash``) Jaccard >=  0.8       0.7
-               ``text_threshold``, grouped into clusters (one token each)
-images         the same image: equal sha256, or pHash Hamming distance <=       0.6       0.6
+               ``text_threshold``, grouped into clusters (one token each; t = 0.6)
+images         the same image: equal sha256, or pHash Hamming distance <=       0.45      0.45
                ``phash_distance`` (clusters); for accounts the avatar too
-profile_link   ``Account -PROFILE_LINK->`` Url                                  -         0.5
-bio            the same bio (case and spacing folded); a bio that is not equal  -         0.5
+profile_link   ``Account -PROFILE_LINK->`` Url                                  -         0.45
+bio            the same bio (case and spacing folded); a bio that is not equal  -         0.45
                but ``token_set_ratio >= 90`` counts with the rarity of the
                old one's bio and ``x = ratio/100 * r``
 outlinks       Urls both link to (pages' outlinks, posts' links)                0.4       0.3
 audience       accounts that link to both (sites), or repost, reply to, quote   0.35      0.35
                or mention both (accounts)
-crosslink      one links to / redirects to / mentions the other: x = 1          0.6       0.5
+crosslink      one links to / redirects to / mentions the other: x = 1          0.45      0.3
 display_name   the same display name (folded), as a token                      -         0.3
 name           handle or domain similarity: rapidfuzz ``ratio`` of the          0.25      0.3
                skeletons (homoglyphs l/I/1 and 0/O folded, ``_ . -`` and
