@@ -102,15 +102,28 @@ def run_child(uri: str, scale: float) -> dict:
     return result
 
 
+def report(name: str, r: dict) -> None:
+    rate = r["rows"] / r["seconds"]
+    line = (f"{name:9} {r['rows']:>10,} rows in {r['seconds']:7.1f} s = {rate:>9,.0f} rows/s; "
+            f"re-load {r['reload_seconds']:.1f} s; peak RSS {r['rss_mb']:.0f} MB")
+    if "server_rss_mb" in r:
+        line += (f" (+ server {r['server_rss_mb']:.0f} MB); one row per transaction "
+                 f"{r['one_row_per_tx_rows_s']:,.0f} rows/s -> batching x{rate / r['one_row_per_tx_rows_s']:.0f}")
+    print(line, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--only", choices=["embedded", "neo4j"])
     args = parser.parse_args()
+    print(f"machine: {platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load {os.getloadavg()[0]:.1f}; scale {args.scale}", flush=True)
     results = {}
     if args.only in (None, "embedded"):
         with tempfile.TemporaryDirectory() as tmp:
             results["embedded"] = run_child(f"embedded:{tmp}/bench.lbug", args.scale)
+        report("embedded", results["embedded"])
     if args.only in (None, "neo4j"):
         import psutil
 
@@ -122,15 +135,7 @@ def main() -> None:
             results["neo4j"] = run_child(server.uri, args.scale)
             results["neo4j"]["server_rss_mb"] = psutil.Process(server.process.pid).memory_info().rss / 2**20
             results["neo4j"]["one_row_per_tx_rows_s"] = one_row_per_transaction(server.uri)
-    print(f"machine: {platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}")
-    for name, r in results.items():
-        rate = r["rows"] / r["seconds"]
-        line = (f"{name:9} {r['rows']:>10,} rows in {r['seconds']:7.1f} s = {rate:>9,.0f} rows/s; "
-                f"re-load {r['reload_seconds']:.1f} s; peak RSS {r['rss_mb']:.0f} MB")
-        if "server_rss_mb" in r:
-            line += (f" (+ server {r['server_rss_mb']:.0f} MB); one row per transaction "
-                     f"{r['one_row_per_tx_rows_s']:,.0f} rows/s -> batching x{rate / r['one_row_per_tx_rows_s']:.0f}")
-        print(line)
+        report("neo4j", results["neo4j"])
     if len(results) == 2:
         e, n = (results[k]["rows"] / results[k]["seconds"] for k in ("embedded", "neo4j"))
         print(f"embedded / neo4j rows/s ratio: {e / n:.1f}")

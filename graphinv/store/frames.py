@@ -84,53 +84,73 @@ def merge_with_stored(incoming: pd.DataFrame, stored: pd.DataFrame, kind: NodeKi
                       by: str = "uid") -> pd.DataFrame:
     """The rows of ``incoming`` (keyed like ``stored``) whose merged values differ from
     what is stored, with the merged values. Rows that change nothing are dropped, which
-    is what makes re-ingesting the same input cheap."""
+    is what makes re-ingesting the same input cheap.
+
+    >>> from graphinv.schema import SCHEMA
+    >>> old = pd.DataFrame({"uid": ["a", "b"], "first_seen": [5, 1], "handle": ["x", "y"]})
+    >>> new = pd.DataFrame({"uid": ["a", "b"], "first_seen": [3, 4], "handle": [None, "y"]})
+    >>> merge_with_stored(new, old, SCHEMA.nodes["Account"]).to_dict("records")
+    [{'uid': 'a', 'first_seen': 3, 'handle': 'x'}]
+    """
     if incoming.empty or stored.empty:
         return incoming.iloc[0:0]
-    stored = stored.set_index(by)
     inc = incoming.set_index(by)
-    stored = stored.reindex(inc.index)
-    merged = pd.DataFrame(index=inc.index)
+    stored = stored.set_index(by).reindex(inc.index)
+    merged = {}
     changed = np.zeros(len(inc), dtype=bool)
     for col in inc.columns:
         new = inc[col]
-        old = stored[col] if col in stored.columns else pd.Series([None] * len(inc), index=inc.index)
+        old = stored[col] if col in stored.columns else pd.Series(None, index=inc.index, dtype=object)
         rule = kind.properties[col].merge if col in kind.properties else "latest"
         if rule == "union":
-            values = [union_lists([o, n]) for o, n in zip(old.tolist(), new.tolist())]
-            col_changed = [_list_differs(o, v) for o, v in zip(old.tolist(), values)]
+            old_values, new_values = old.tolist(), new.tolist()
+            values, col_changed = [], []
+            for o, n in zip(old_values, new_values):
+                if _as_list(n) == _as_list(o) or not _as_list(n):
+                    values.append(o)
+                    col_changed.append(False)
+                    continue
+                v = union_lists([o, n])
+                values.append(v)
+                col_changed.append(_list_differs(o, v))
             merged[col] = pd.Series(values, index=inc.index, dtype=object)
             changed |= np.array(col_changed, dtype=bool)
             continue
-        old_values, new_values = old.tolist(), new.tolist()
-        values = []
-        col_changed = []
-        for o, n in zip(old_values, new_values):
-            if is_missing(n):
-                v = None if is_missing(o) else o
-            elif is_missing(o):
-                v = n
-            elif rule == "min":
-                v = min(o, n)
-            elif rule == "max":
-                v = max(o, n)
-            else:
-                v = n
-            values.append(v)
-            col_changed.append(not _same(o, v))
-        merged[col] = pd.Series(values, index=inc.index, dtype=object)
-        changed |= np.array(col_changed, dtype=bool)
-    return merged[changed].reset_index()
+        new_missing, old_missing = new.isna().to_numpy(), old.isna().to_numpy()
+        new_obj, old_obj = new.astype(object), old.astype(object)
+        if rule in ("min", "max"):
+            both = ~new_missing & ~old_missing
+            pick_new = old_missing.copy()
+            if both.any():
+                n_num = pd.to_numeric(new_obj[both])
+                o_num = pd.to_numeric(old_obj[both])
+                better = (n_num < o_num) if rule == "min" else (n_num > o_num)
+                pick_new[both] = better.to_numpy()
+            pick_new &= ~new_missing
+        else:
+            pick_new = ~new_missing
+        value = old_obj.where(~pick_new, new_obj)
+        value = value.where(~(new_missing & old_missing), None)
+        same = (new_missing | (old_obj.where(~old_missing, None) == new_obj.where(~new_missing, None)).to_numpy())
+        differs = pick_new & ~same
+        if rule == "latest":
+            # Equal numbers of different dtypes (1 vs 1.0) are the same value.
+            numeric = differs & ~old_missing
+            if numeric.any():
+                a = pd.to_numeric(old_obj[numeric], errors="coerce")
+                b = pd.to_numeric(new_obj[numeric], errors="coerce")
+                equal = (a == b).to_numpy() & a.notna().to_numpy()
+                differs[np.flatnonzero(numeric)[equal]] = False
+        merged[col] = value
+        changed |= differs
+    out = pd.DataFrame(merged, index=inc.index)
+    return out[changed].reset_index()
 
 
-def _same(a: Any, b: Any) -> bool:
-    if is_missing(a) and is_missing(b):
-        return True
-    if is_missing(a) or is_missing(b):
-        return False
-    if isinstance(a, (float, np.floating)) or isinstance(b, (float, np.floating)):
-        return float(a) == float(b)
-    return a == b
+def _as_list(value: Any) -> list:
+    if value is None or (not isinstance(value, (list, tuple, np.ndarray)) and is_missing(value)):
+        return []
+    return list(value)
 
 
 def _list_differs(old: Any, new: Any) -> bool:
