@@ -30,6 +30,9 @@ def test_campaigns_on_the_demo_and_rerun_replaces(store):
     evidence = store.query("MATCH (c:Campaign)-[e:EVIDENCE]->(p:Post) RETURN c.uid AS c, p.uid AS p, p.runs AS runs")
     assert set(evidence.c) == set(members.campaign)
     assert all(len(r) >= 1 for r in evidence.runs)
+    # The copy-paste wave attacks the councillor: the campaign TARGETS her.
+    targeted = store.query("MATCH (c:Campaign)-[:TARGETS]->(t:Target) RETURN t.uid AS t")
+    assert "target:clara benedek" in set(targeted.t)
     params = json.loads(store.query("MATCH (c:Campaign) RETURN c.params AS p LIMIT 1").p[0])
     assert params["window"] == 60 and params["min_participation"] == 2 and params["analysis_run"] == first["analysis_run"]
 

@@ -152,21 +152,24 @@ def analyze_coordination(store: GraphStore, params: CoordinationParams | None = 
                     if post.startswith("post:")]
         if evidence:
             store.upsert_edges("EVIDENCE", pd.DataFrame(evidence).drop_duplicates(["src", "dst"]))
-        _write_campaign_targets(store, run)
+        _write_campaign_targets(store)
     return {"shares": len(shares), "window": result.window, "accounts": len(result.nodes),
             "edges": len(result.edges), "campaigns": len(summary), "analysis_run": run,
             "capped_objects": len(result.stats.get("capped_objects", []) or [])}
 
 
-def _write_campaign_targets(store: GraphStore, run: str) -> None:
-    """A campaign targets whom its members' posts target or mention."""
-    found = store.query(
-        "MATCH (c:Campaign)<-[:MEMBER_OF]-(a:Account)-[:POSTED]->(p:Post)-[:TARGETS]->(t:Target) "
-        "RETURN DISTINCT c.uid AS src, t.uid AS dst")
-    mentions = store.query(
-        "MATCH (c:Campaign)<-[:MEMBER_OF]-(a:Account)-[:POSTED]->(p:Post)-[:MENTIONS]->(t:Target) "
-        "RETURN DISTINCT c.uid AS src, t.uid AS dst")
-    pairs = pd.concat([found, mentions], ignore_index=True).drop_duplicates()
+# Whom a campaign attacks: the Targets its evidence posts (what members posted or pushed)
+# target or mention, directly or through one of the Target's real accounts.
+_CAMPAIGN_TARGETS = (
+    "MATCH (c:Campaign)-[:EVIDENCE]->(p:Post)-[:TARGETS]->(t:Target) RETURN DISTINCT c.uid AS src, t.uid AS dst",
+    "MATCH (c:Campaign)-[:EVIDENCE]->(p:Post)-[:MENTIONS]->(t:Target) RETURN DISTINCT c.uid AS src, t.uid AS dst",
+    "MATCH (c:Campaign)-[:EVIDENCE]->(p:Post)-[:MENTIONS]->(a:Account) MATCH (t:Target) "
+    "WHERE a.uid IN t.accounts RETURN DISTINCT c.uid AS src, t.uid AS dst",
+)
+
+
+def _write_campaign_targets(store: GraphStore) -> None:
+    pairs = pd.concat([store.query(q) for q in _CAMPAIGN_TARGETS], ignore_index=True).drop_duplicates()
     # Deleting the previous Campaign nodes (DETACH) removed their TARGETS edges.
     if not pairs.empty:
         store.upsert_edges("TARGETS", pairs)
