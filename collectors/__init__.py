@@ -91,15 +91,21 @@ def find_collector(path: str | Path):
     return None
 
 
+# Written beside captures by graphinv itself: checksums, and files still being written.
+_SIDE_FILES = (".sha256", ".part")
+
+
 def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+    return (any(part.startswith(".") for part in path.relative_to(root).parts)
+            or path.name.endswith(_SIDE_FILES))
 
 
 def iter_inputs(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Any]]:
     """Each input file with its collector (None when no collector reads it).
 
     Folders are walked recursively in sorted order, skipping hidden files and folders
-    (``.git``, ``.DS_Store``…); a folder of saved pages gives one item per ``.html``
+    (``.git``, ``.DS_Store``…) and the ``NAME.sha256`` and ``NAME.part`` files graphinv
+    writes beside its captures; a folder of saved pages gives one item per ``.html``
     file. A file named explicitly is given even when hidden.
     """
     for raw in paths:

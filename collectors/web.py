@@ -22,9 +22,12 @@ Every record for an ``http(s)`` URL:
   HTTP status to Observation status: 2xx and 304 -> ``active``; other 3xx ->
   ``active`` with ``final_url`` = the canonical ``Location`` (plus ``Url -LINKS_TO->
   Url`` with anchor ``"redirect 301"``: a banned site that now redirects to its
-  successor is evidence); 404 -> ``not_found``; 410 -> ``deleted``; 451 ->
-  ``withheld``; any other 4xx and 5xx -> ``error``. A ``resource`` record (no HTTP
-  headers) is ``active`` without ``http_status``.
+  successor is evidence), or ``moved`` when the ``Location`` is on another registered
+  domain (the page no longer serves its own site: not activity of that site); 404 ->
+  ``not_found``; 410 -> ``deleted``; 451 -> ``withheld``; any other 4xx and 5xx ->
+  ``error``. A ``resource`` record (no HTTP headers) is ``active`` without
+  ``http_status``. A record with ``WARC-Truncated`` (the capturing tool stopped
+  reading the body) is read as it is and counted as ``Reject("truncated_at_capture")``.
 
 A 2xx HTML response (``text/html``, ``application/xhtml+xml``, or no type and markup
 inside) also becomes:
@@ -70,10 +73,21 @@ then charset-normalizer's guess, then windows-1252. A declared charset that does
 decode the bytes is passed over. ``iso-8859-1``, ``latin1`` and ``ascii`` are read as
 windows-1252, as browsers do.
 
+graphinv's own ``metadata`` records (``application/warc-fields`` with a
+``graphinv-outcome`` field, written by ``graphinv collect web`` for a fetch that got no
+response and by ``graphinv watch run`` for every check) become an Observation of
+``graphinv-entity`` (default: the Url of ``WARC-Target-URI``), uid
+``observation_uid(entity, WARC-Date, graphinv-source)``, with ``status`` = the outcome
+(``active``, ``moved``, ``not_found``, ``deleted``, ``withheld``, ``error``,
+``unreachable``), ``http_status``, ``final_url``, ``redirects``, ``detail``, ``change``,
+``fingerprint``, and ``warc_offset`` / ``content_sha256`` of the response record named
+by ``graphinv-response-record`` (the bytes the check saw), else of the metadata record.
+Other metadata records are passed over.
+
 Other records: ``revisit`` records (a later capture with the same payload) give the
 Url and an Observation whose ``content_sha256`` comes from the original capture when it
-is in the same file, and move the Post's ``last_seen``. ``request``, ``warcinfo``,
-``metadata`` and ``conversion`` records carry nothing the graph holds and are passed
+is in the same file, and move the Post's ``last_seen``. ``request``, ``warcinfo``
+and ``conversion`` records carry nothing the graph holds and are passed
 over, as are records for non-web URIs (``dns:``, ``urn:``).
 
 Saved HTML (``.html``, ``.htm``, ``.xhtml``)
@@ -140,6 +154,7 @@ from graphinv.records import (
     Record,
     Reject,
     identifier_uid,
+    kind_of,
     media_uid,
     observation_uid,
     post_uid,
@@ -163,7 +178,10 @@ _CHUNK = 1 << 20
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".warc.gzip")
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-SKIPPED_RECORDS = frozenset({"request", "warcinfo", "metadata", "conversion", "continuation"})
+SKIPPED_RECORDS = frozenset({"request", "warcinfo", "conversion", "continuation"})
+MAX_METADATA = 64 * 1024
+OUTCOME_STATUSES = frozenset({"active", "moved", "not_found", "deleted", "withheld", "suspended", "error",
+                              "unreachable"})
 
 # --------------------------------------------------------------------------- detect
 
@@ -305,6 +323,7 @@ class Page:
     full_text: str = ""
     links: list[tuple[str, str]] = field(default_factory=list)  # (absolute url, anchor)
     images: list[tuple[str, str, str]] = field(default_factory=list)  # (absolute url or data:, role, as written)
+    resources: list[str] = field(default_factory=list)  # scripts and stylesheets (absolute urls)
     canonical: str = ""
     og_url: str = ""
     published: int | None = None
@@ -389,6 +408,10 @@ def parse_page(html: str, base_url: str = "", max_text: int = MAX_TEXT) -> Page:
         href = link.attributes.get("href")
         if "canonical" in rels and not page.canonical:
             page.canonical = _resolve(base_url, href) or ""
+        if "stylesheet" in rels:
+            target = _resolve(base_url, href)
+            if target and not target.startswith("data:"):
+                page.resources.append(target)
         if "icon" in rels or "apple-touch-icon" in rels:
             target = _resolve(base_url, href)
             if target:
@@ -418,6 +441,10 @@ def parse_page(html: str, base_url: str = "", max_text: int = MAX_TEXT) -> Page:
             target = _resolve(base_url, src)
             if target:
                 page.images.append((target, "img", src.strip()))
+    for script in tree.css("script[src]"):
+        target = _resolve(base_url, script.attributes.get("src"))
+        if target and not target.startswith("data:"):
+            page.resources.append(target)
     seen_links: set[str] = set()
     for anchor in tree.css("a[href], area[href]"):
         target = _resolve(base_url, anchor.attributes.get("href"))
@@ -502,6 +529,7 @@ class _Run:
         self.images_by_url: dict[str, set[str]] = {}  # canonical image URL -> media uids
         self.wanted_images: list[tuple[str, str, str, int]] = []  # post, image URL, role, time
         self.by_digest: dict[str, tuple[str, str | None]] = {}  # WARC payload digest -> sha256, post
+        self.by_record_id: dict[str, tuple[int, str | None]] = {}  # WARC-Record-ID -> offset, sha256
 
     # ---- helpers
 
@@ -546,9 +574,9 @@ class _Run:
     def observation(self, url_uid_: str, time: int, status: int | None, *, site: str | None,
                     canon: str, post: str | None = None, final_url: str | None = None,
                     content_sha256: str | None = None, offset: int | None = None,
-                    source: str = "warc") -> list[Record]:
+                    source: str = "warc", moved: bool = False) -> list[Record]:
         uid = observation_uid(url_uid_, time, source)
-        props = {"entity": url_uid_, "platform": "web", "status": observation_status(status),
+        props = {"entity": url_uid_, "platform": "web", "status": "moved" if moved else observation_status(status),
                  "observed_at": time, "http_status": status, "final_url": final_url,
                  "content_sha256": content_sha256, "source": source,
                  "first_seen": time, "last_seen": time}
@@ -798,9 +826,10 @@ def _collect_warc(path: Path, run: _Run) -> Iterator[Record]:
 def _warc_record(record, iterator, run: _Run, last_offset: int) -> tuple[list[Record], bool, int]:
     """Records for one WARC record; (records, file ends inside it, its offset)."""
     rec_type = record.rec_type
-    if rec_type in ("response", "resource"):
+    if rec_type in ("response", "resource", "metadata"):
         try:
-            data, sha, total = _read_payload(record, run.max_payload)
+            limit = MAX_METADATA if rec_type == "metadata" else run.max_payload
+            data, sha, total = _read_payload(record, limit)
             error = None
         except Exception as exc:  # a broken chunked or gzip body
             data, sha, total, error = b"", "", 0, exc
@@ -810,11 +839,13 @@ def _warc_record(record, iterator, run: _Run, last_offset: int) -> tuple[list[Re
     if record.raw_stream.limit > 0:
         return [], True, offset
     where = f"{run.source}@{offset}"
-    if rec_type in SKIPPED_RECORDS or rec_type not in ("response", "resource", "revisit"):
+    if rec_type in SKIPPED_RECORDS or rec_type not in ("response", "resource", "revisit", "metadata"):
         return [], False, offset
     if error is not None:
         return [Reject("bad_record", f"{type(error).__name__}: {error}"[:500], where)], False, offset
     try:
+        if rec_type == "metadata":
+            return _warc_outcome(record, run, data, offset, where), False, offset
         return _warc_content(record, run, data, sha, total, offset, where), False, offset
     except Exception as exc:  # one odd record must not stop the file
         return [Reject("bad_record", f"{type(exc).__name__}: {exc}"[:500], where)], False, offset
@@ -855,7 +886,13 @@ def _warc_content(record, run: _Run, data: bytes, sha: str, total: int, offset: 
     if truncated:
         out.append(Reject("payload_too_large", f"{original[:200]}: {total} bytes, parsed the first {len(data)}",
                           where))
+    cut = record.rec_headers.get_header("WARC-Truncated")
+    if cut:
+        # The capturing tool stopped reading the body (size, time): what is here is a prefix.
+        out.append(Reject("truncated_at_capture", f"{original[:200]}: WARC-Truncated {cut}", where))
+    record_id = record.rec_headers.get_header("WARC-Record-ID")
     final_url = None
+    moved = False
     post = None
     if status is not None and 300 <= status < 400 and status != 304 and headers is not None:
         location = headers.get_header("Location")
@@ -865,6 +902,7 @@ def _warc_content(record, run: _Run, data: bytes, sha: str, total: int, offset: 
                 final_canon, final_uid, _ = run.url(target, time)
                 if final_uid and final_uid != url_id:
                     final_url = final_canon
+                    moved = _site_of(final_canon) != _site_of(canon)
                     out += run.edge("LINKS_TO", url_id, final_uid, {"time": time, "anchor": f"redirect {status}"})
     ok = status is None or 200 <= status < 300
     digest = record.rec_headers.get_header("WARC-Payload-Digest")
@@ -885,8 +923,73 @@ def _warc_content(record, run: _Run, data: bytes, sha: str, total: int, offset: 
                 run.images_by_url.setdefault(canon, set()).add(media)
     if digest and sha:
         run.by_digest[digest] = (sha, post)
+    if record_id:
+        run.by_record_id[record_id] = (offset, sha or None)
     out += run.observation(url_id, time, status, site=site, canon=canon, post=post, final_url=final_url,
-                           content_sha256=sha or None, offset=offset)
+                           content_sha256=sha or None, offset=offset, moved=moved)
+    return out
+
+
+OUTCOME_FIELD_PREFIX = "graphinv-"
+
+
+def read_outcome_fields(payload: bytes) -> dict[str, str]:
+    r"""The ``graphinv-`` fields of a metadata record's payload, prefix removed.
+
+    >>> read_outcome_fields(b"graphinv-outcome: not_found\r\nother: x\r\n")
+    {'outcome': 'not_found'}
+    """
+    out = {}
+    for line in payload.decode("utf-8", "replace").splitlines():
+        key, sep, value = line.partition(":")
+        key = key.strip().lower()
+        if sep and key.startswith(OUTCOME_FIELD_PREFIX):
+            out[key[len(OUTCOME_FIELD_PREFIX):]] = value.strip()
+    return out
+
+
+def _warc_outcome(record, run: _Run, data: bytes, offset: int, where: str) -> list[Record]:
+    """A graphinv ``metadata`` record (a fetch that failed, a watch check) as an Observation;
+    other metadata records carry nothing the graph holds."""
+    content_type = (record.rec_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+    if content_type != "application/warc-fields":
+        return []
+    fields = read_outcome_fields(data)
+    if "outcome" not in fields:
+        return []
+    original = _target_uri(record)
+    time = to_epoch(record.rec_headers.get_header("WARC-Date"))
+    if time is None:
+        return [Reject("bad_date", f"no usable WARC-Date for {original}", where)]
+    status = fields["outcome"]
+    if status not in OUTCOME_STATUSES:
+        return [Reject("bad_status", f"outcome {status[:40]!r} for {original[:200]}", where)]
+    canon, url_id, site = run.url(original, time)
+    entity = fields.get("entity") or url_id
+    if entity is None:
+        return [Reject("bad_url", f"not a usable URL: {original[:200]}", where)]
+    try:
+        kind_of(entity)
+    except ValueError:
+        return [Reject("bad_record", f"entity {entity[:200]!r} has no known kind", where)]
+    source = fields.get("source") or "fetch"
+    evidence_offset, sha = run.by_record_id.get(fields.get("response-record", ""), (offset, None))
+    final = fields.get("final-url")
+    try:
+        http_status = int(fields["http-status"]) if fields.get("http-status") else None
+    except ValueError:
+        http_status = None
+    uid = observation_uid(entity, time, source)
+    props = {"entity": entity, "platform": fields.get("platform") or "web", "status": status,
+             "observed_at": time, "http_status": http_status,
+             "final_url": canonical_url(final) if final else None, "content_sha256": sha,
+             "source": source, "warc_file": run.source, "warc_offset": evidence_offset,
+             "detail": fields.get("detail") or None, "change": fields.get("change") or None,
+             "fingerprint": fields.get("fingerprint") or None,
+             "redirects": fields["redirects"].split() if fields.get("redirects") else None,
+             "first_seen": time, "last_seen": time}
+    out: list[Record] = [Node("Observation", uid, {k: v for k, v in props.items() if v is not None})]
+    out += run.edge("OBSERVED", uid, entity, {"time": time})
     return out
 
 

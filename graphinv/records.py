@@ -29,6 +29,7 @@ PREFIX_KIND = {
     "observation": "Observation",
     "run": "IngestRun",
     "campaign": "Campaign",
+    "watch": "Watch",
 }
 KIND_PREFIX = {kind: prefix for prefix, kind in PREFIX_KIND.items()}
 
@@ -95,6 +96,11 @@ def observation_uid(entity_uid: str, observed_at: int, source: str = "") -> str:
 def run_uid(sha256: str, collector: str) -> str:
     """An IngestRun is keyed by the content of its source, so a re-run completes it."""
     return f"run:{collector}:{sha256[:16]}"
+
+
+def watch_uid(entity_uid: str) -> str:
+    """One watchlist entry per entity: ``watch:site:example.org``."""
+    return f"watch:{_clean(entity_uid)}"
 
 
 def campaign_uid(index: int | str) -> str:

@@ -295,7 +295,7 @@ def test_every_response_is_an_observation_with_its_status(capture):
         "https://patriot-news.net/gone": ("not_found", 404),
         "https://patriot-news.net/removed": ("deleted", 410),
         "https://patriot-news.net/blocked": ("withheld", 451),
-        "https://patriot-news.net/old": ("active", 301),
+        "https://patriot-news.net/old": ("moved", 301),  # to another site: not activity of this one
         "https://patriot-news.net/manifesto.pdf": ("active", 200),
         "https://patriot-news.net/api/posts.json": ("active", 200),
     }
