@@ -77,7 +77,7 @@ graphinv's own ``metadata`` records (``application/warc-fields`` with a
 ``graphinv-outcome`` field, written by ``graphinv collect web`` for a fetch that got no
 response and by ``graphinv watch run`` for every check) become an Observation of
 ``graphinv-entity`` (default: the Url of ``WARC-Target-URI``), uid
-``observation_uid(entity, WARC-Date, graphinv-source)``, with ``status`` = the outcome
+``observation_uid(entity, WARC-Date, "<graphinv-source>-<WARC-Record-ID prefix>")``, with ``status`` = the outcome
 (``active``, ``moved``, ``not_found``, ``deleted``, ``withheld``, ``error``,
 ``unreachable``), ``http_status``, ``final_url``, ``redirects``, ``detail``, ``change``,
 ``fingerprint``, and ``warc_offset`` / ``content_sha256`` of the response record named
@@ -979,7 +979,9 @@ def _warc_outcome(record, run: _Run, data: bytes, offset: int, where: str) -> li
         http_status = int(fields["http-status"]) if fields.get("http-status") else None
     except ValueError:
         http_status = None
-    uid = observation_uid(entity, time, source)
+    # Two checks in one second must stay two observations: the record id tells them apart.
+    record_id = (record.rec_headers.get_header("WARC-Record-ID") or "").strip("<>").rsplit(":", 1)[-1]
+    uid = observation_uid(entity, time, f"{source}-{record_id[:8]}" if record_id else source)
     props = {"entity": entity, "platform": fields.get("platform") or "web", "status": status,
              "observed_at": time, "http_status": http_status,
              "final_url": canonical_url(final) if final else None, "content_sha256": sha,

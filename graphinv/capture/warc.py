@@ -54,8 +54,7 @@ class WarcOut:
         import warcio
         from warcio.warcwriter import WARCWriter
 
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = unique_path(Path(path))
         self.part = self.path.with_name(self.path.name + ".part")
         self.handle = open(self.part, "wb")
         self.writer = WARCWriter(self.handle, gzip=True)
@@ -131,6 +130,19 @@ class WarcOut:
         sha = digest.hexdigest()
         self.path.with_name(self.path.name + ".sha256").write_text(f"{sha}  {self.path.name}\n")
         return self.path, sha
+
+
+def unique_path(path: Path) -> Path:
+    """``path``, or ``NAME-2.warc.gz``, ``NAME-3.warc.gz``… when taken: evidence is never
+    overwritten (two captures can start in the same second)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stem = path.name[: -len(".warc.gz")] if path.name.endswith(".warc.gz") else path.stem
+    suffix = path.name[len(stem):]
+    candidate, n = path, 1
+    while candidate.exists() or candidate.with_name(candidate.name + ".part").exists():
+        n += 1
+        candidate = path.with_name(f"{stem}-{n}{suffix}")
+    return candidate
 
 
 def _dist_version(name: str) -> str:

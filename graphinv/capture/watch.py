@@ -1,0 +1,301 @@
+"""The watchlist: sites and accounts re-checked by ``graphinv watch run``.
+
+A watched entity is a ``Watch`` node (``watch:<entity uid>``, with the URL to check)
+and ``Watch -WATCHES-> entity``. ``run`` fetches each URL with its redirects into one
+WARC.gz file, writes a graphinv metadata record per check (outcome, change since the
+last check, content fingerprint, the response record holding the bytes), and ingests
+the file with the web collector: every check is an Observation (``source='watch'``)
+pointing at the exact record in the file, and the redirect hops are Url ``LINKS_TO``
+edges that the reappearance analysis reads as a link from the old site to the new.
+
+Changes (``Observation.change``), from the previous check of the same entity:
+
+============== ============================================================
+first_check    nothing to compare with yet
+taken_down     now not_found (404, or the host no longer exists), deleted
+               (410), withheld (451) or suspended; it was not before
+moved          its redirects now end on another registered domain (a
+               candidate successor: it is added to the watchlist)
+back           reachable and serving its own content again after being gone,
+               moved, unreachable or in error
+content_changed the content fingerprint differs (HTML: the hash of the page's
+               extracted text, so a rotating ad or token does not count; other
+               payloads: their sha256)
+unreachable    timeout, refused connection or TLS failure (not a takedown:
+               it may pass)
+status_changed another status than before that none of the above names
+unchanged      the same status (and for active pages the same fingerprint)
+============== ============================================================
+
+>>> classify_change({"status": "active", "fingerprint": "a"}, {"status": "withheld"}, None)
+'taken_down'
+>>> classify_change({"status": "withheld"}, {"status": "active"}, "b")
+'back'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from ..errors import InputError
+from ..normalize import canonical_url, registered_domain, text_hash
+from ..records import kind_of, site_uid, watch_uid
+from .crawl import CAPTURES, write_chain
+from .fetch import Chain, Fetcher, FetchPolicy, chain_outcome, decoded_body
+from .warc import WarcOut
+
+GONE = frozenset({"not_found", "deleted", "withheld", "suspended"})
+CHANGES = ("taken_down", "moved", "back", "content_changed", "unreachable", "status_changed")
+PROFILE_URLS = {"twitter": "https://x.com/{handle}", "telegram": "https://t.me/{handle}",
+                "instagram": "https://www.instagram.com/{handle}/", "tiktok": "https://www.tiktok.com/@{handle}",
+                "youtube": "https://www.youtube.com/@{handle}", "gab": "https://gab.com/{handle}",
+                "truthsocial": "https://truthsocial.com/@{handle}", "gettr": "https://gettr.com/user/{handle}",
+                "vk": "https://vk.com/{handle}", "bluesky": "https://bsky.app/profile/{handle}",
+                "facebook": "https://www.facebook.com/{handle}", "threads": "https://www.threads.net/@{handle}"}
+
+
+def classify_change(previous: dict | None, outcome: dict, fingerprint: str | None) -> str:
+    """The change from the previous check (see the module docstring)."""
+    status = outcome["status"]
+    if not previous:
+        return "first_check"
+    before = previous.get("status")
+    if status in GONE:
+        if before in GONE:
+            return "unchanged" if status == before else "status_changed"
+        return "taken_down"
+    if status == "moved":
+        same_place = before == "moved" and (registered_domain(previous.get("final_url") or "")
+                                            == registered_domain(outcome.get("final_url") or ""))
+        return "unchanged" if same_place else "moved"
+    if status == "unreachable":
+        return "unchanged" if before == "unreachable" else "unreachable"
+    if status == "error":
+        return "unchanged" if before == "error" else "status_changed"
+    if before in GONE or before in ("moved", "unreachable", "error"):
+        return "back"
+    old = previous.get("fingerprint")
+    if fingerprint and old and fingerprint != old:
+        return "content_changed"
+    return "unchanged"
+
+
+def fingerprint_of(chain: Chain, max_bytes: int) -> str | None:
+    """``text:<hash>`` of an HTML page's extracted text, else ``sha256:<hex>`` of the
+    decoded body; None without a 2xx body."""
+    from collectors.web import _looks_like_html, charset_of, decode_html, parse_page
+
+    final = chain.final
+    if final is None or final.status is None or not 200 <= final.status < 300:
+        return None
+    body = decoded_body(final, max_bytes)
+    if not body:
+        return None
+    if _looks_like_html(final.mime, body):
+        html, _ = decode_html(body, charset_of(final.header("Content-Type")))
+        text = parse_page(html, final.url).text
+        if text:
+            return "text:" + text_hash(text)
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+# ---------------------------------------------------------------------- the list
+
+
+def resolve_entity(store, text: str) -> tuple[str, str, list[tuple[str, str, dict]]]:
+    """What ``text`` (a URL, a bare domain, or a uid such as ``site:x.org`` or
+    ``account:telegram:name``) names: (entity uid, URL to check, nodes to upsert as
+    (kind, uid, props)).
+
+    >>> resolve_entity(None, "https://t.me/Some_Channel")[:2]
+    ('account:telegram:some_channel', 'https://t.me/Some_Channel')
+    >>> resolve_entity(None, "old-site.example")[:2]
+    ('site:old-site.example', 'https://old-site.example/')
+    """
+    from collectors.base import Accumulator
+    from collectors.csv_tables import entity_of
+
+    text = text.strip()
+    prefix = text.split(":", 1)[0]
+    if prefix in ("site", "account", "url", "post") and "://" not in text:
+        kind_of(text)
+        return text, _url_of_uid(store, text), []
+    acc = Accumulator()
+    entity = entity_of(text, "web", acc)
+    if entity is None:
+        raise InputError(f"{text!r} is not a URL, a domain or a uid (site:…, account:…, url:…)")
+    url = text if "://" in text else canonical_url(text)
+    nodes = [(node.kind, node.uid, node.props) for node in acc.drain()]
+    return entity, url, nodes
+
+
+def _url_of_uid(store, uid: str) -> str:
+    kind = kind_of(uid)
+    if kind == "Site":
+        return f"https://{uid[len('site:'):]}/"
+    if kind == "Url":
+        return uid[len("url:"):]
+    found = store.query(f"MATCH (n:{kind}) WHERE n.uid = $uid RETURN n.url AS url, "
+                        + ("n.platform AS platform, n.handle AS handle" if kind == "Account" else
+                           "n.platform AS platform, n.post_id AS handle"), {"uid": uid}) if store else pd.DataFrame()
+    if not found.empty and isinstance(found.iloc[0]["url"], str) and found.iloc[0]["url"]:
+        return found.iloc[0]["url"]
+    if kind == "Account":
+        _, platform, handle = uid.split(":", 2)
+        if platform == "mastodon" and "@" in handle:
+            user, host = handle.split("@", 1)
+            return f"https://{host}/@{user}"
+        if platform in PROFILE_URLS:
+            return PROFILE_URLS[platform].format(handle=handle)
+    raise InputError(f"no URL known for {uid}: add it by its URL instead (graphinv watch add https://…)")
+
+
+def add(store, items: list[str], note: str = "", now: int | None = None) -> list[dict]:
+    """Put entities on the watchlist (again: re-activated, URL and note updated)."""
+    return _put(store, [resolve_entity(store, item) for item in items], note, now)
+
+
+def _put(store, resolved: list[tuple[str, str, list]], note: str = "", now: int | None = None) -> list[dict]:
+    now = int(now if now is not None else time.time())
+    watches, edges, entities = [], [], {}
+    for entity, url, nodes in resolved:
+        for kind, uid, props in nodes:
+            entities.setdefault(kind, []).append({"uid": uid, **props})
+        watches.append({"uid": watch_uid(entity), "entity": entity, "url": url, "added_at": now,
+                        "note": note or None, "active": True})
+        edges.append({"src": watch_uid(entity), "dst": entity, "time": now})
+    with store.transaction():
+        for kind, rows in entities.items():
+            store.upsert_nodes(kind, pd.DataFrame(rows))
+        existing = _watch_rows(store)
+        for row in watches:  # keep the first added_at of an entity watched before
+            if row["uid"] in existing:
+                row["added_at"] = existing[row["uid"]]["added_at"]
+        store.upsert_nodes("Watch", pd.DataFrame(watches))
+        store.upsert_edges("WATCHES", pd.DataFrame(edges))
+    return watches
+
+
+def remove(store, items: list[str]) -> list[str]:
+    """Stop watching (the Watch stays, inactive, with the history of its checks)."""
+    uids = [watch_uid(resolve_entity(store, item)[0]) for item in items]
+    known = _watch_rows(store)
+    missing = [u[len("watch:"):] for u in uids if u not in known]
+    if missing:
+        raise InputError(f"not on the watchlist: {', '.join(missing)} (graphinv watch list shows it)")
+    store.upsert_nodes("Watch", pd.DataFrame([{"uid": u, "active": False} for u in uids]))
+    return uids
+
+
+def _watch_rows(store, active_only: bool = False) -> dict[str, dict]:
+    frame = store.query("MATCH (w:Watch) RETURN w.uid AS uid, w.entity AS entity, w.url AS url, "
+                        "w.added_at AS added_at, w.note AS note, w.active AS active ORDER BY uid")
+    rows = {r["uid"]: r for r in frame.to_dict("records")} if not frame.empty else {}
+    if active_only:
+        rows = {k: v for k, v in rows.items() if v.get("active") is not False}
+    return rows
+
+
+def previous_checks(store) -> dict[str, dict]:
+    """The latest watch Observation of each entity."""
+    frame = store.query("MATCH (o:Observation) WHERE o.source = 'watch' RETURN o.entity AS entity, "
+                        "o.observed_at AS observed_at, o.status AS status, o.fingerprint AS fingerprint, "
+                        "o.final_url AS final_url")
+    if frame.empty:
+        return {}
+    frame = frame.sort_values("observed_at", kind="stable").drop_duplicates("entity", keep="last")
+    return {r["entity"]: r for r in frame.to_dict("records")}
+
+
+# ---------------------------------------------------------------------- the run
+
+
+@dataclass
+class Check:
+    entity: str
+    url: str
+    status: str
+    change: str
+    http_status: int | None = None
+    final_url: str | None = None
+    detail: str = ""
+    successor: str | None = None  # site uid a moved entity now redirects to
+
+    @property
+    def changed(self) -> bool:
+        return self.change in CHANGES
+
+
+@dataclass
+class WatchRun:
+    path: Path
+    sha256: str
+    checks: list[Check] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)  # successors put on the watchlist
+    ingest: object = None
+
+    @property
+    def changed(self) -> list[Check]:
+        return [c for c in self.checks if c.changed]
+
+
+def _platform(entity: str) -> str:
+    return entity.split(":")[1] if entity.startswith("account:") else "web"
+
+
+def run(store, policy: FetchPolicy | None = None, out_dir: Path = CAPTURES, delay: float = 1.0,
+        on_check: Callable[[Check], None] | None = None, follow_successors: bool = True) -> WatchRun:
+    """Check every active watch once; see the module docstring."""
+    from ..ingest import ingest_paths
+
+    policy = policy or FetchPolicy()
+    watches = _watch_rows(store, active_only=True)
+    if not watches:
+        raise InputError("the watchlist is empty: graphinv watch add URL… first")
+    previous = previous_checks(store)
+    now = datetime.now(timezone.utc)
+    path = Path(out_dir) / f"watch-{now:%Y%m%dT%H%M%S}Z.warc.gz"
+    out = WarcOut(path, description=f"graphinv watch run: {len(watches)} entities",
+                  user_agent=policy.user_agent)
+    checks: list[Check] = []
+    try:
+        with Fetcher(policy, delay=delay) as fetcher:
+            for watch in watches.values():
+                entity, url = watch["entity"], watch["url"]
+                chain = fetcher.follow(url)
+                fingerprint = fingerprint_of(chain, policy.max_bytes)
+                outcome = chain_outcome(chain)
+                change = classify_change(previous.get(entity), outcome, fingerprint)
+                write_chain(out, chain, {"entity": entity, "source": "watch", "change": change,
+                                         "fingerprint": fingerprint, "platform": _platform(entity)}, always=True)
+                successor = None
+                if outcome["status"] == "moved" and outcome["final_url"]:
+                    domain = registered_domain(outcome["final_url"])
+                    successor = site_uid(domain) if domain else None
+                check = Check(entity, url, outcome["status"], change, outcome["http_status"],
+                              outcome["final_url"], outcome["detail"], successor)
+                checks.append(check)
+                if on_check:
+                    on_check(check)
+    finally:
+        path, sha = out.close()
+    result = WatchRun(path, sha, checks)
+    result.ingest = ingest_paths(store, [path])
+    if follow_successors:
+        known = _watch_rows(store)
+        new = {c.successor: c for c in checks if c.successor and watch_uid(c.successor) not in known}
+        for successor, check in new.items():
+            parts = urlsplit(check.final_url)
+            home = f"{parts.scheme}://{parts.netloc}/"
+            _put(store, [(successor, home, [("Site", successor, {"domain": successor[len("site:"):]})])],
+                 note=f"successor of {check.entity}: it redirected here on {now:%Y-%m-%d %H:%M} UTC")
+            result.added.append(successor)
+    return result

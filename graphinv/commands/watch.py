@@ -1,0 +1,147 @@
+"""`graphinv watch add|list|remove|run` and `graphinv evidence ENTITY`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from ..cli import main, store_option
+from ..errors import InputError
+from ..store import open_store
+from .collect import CAPTURES, _Ticker, fetch_options, policy_from
+from .query_export import FORMATS, render
+
+CHANGED_EXIT = 3
+
+
+def _iso(value) -> str:
+    try:
+        return datetime.fromtimestamp(int(value), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (TypeError, ValueError, OverflowError):
+        return "-"
+
+
+@main.group()
+def watch():
+    """Keep a watchlist of sites and accounts and re-check it (e.g. daily from cron).
+
+    \b
+    graphinv watch add https://old-site.example/ https://t.me/somechannel
+    graphinv watch run          # exit 0: nothing changed, 3: something changed
+    graphinv watch list
+    """
+
+
+@watch.command("add")
+@click.argument("entities", nargs=-1, required=True)
+@click.option("--note", default="", help="Why it is watched (kept with the entry).")
+@store_option
+def watch_add(entities, note, store_uri):
+    """Watch sites and accounts: URLs, bare domains or uids (site:…, account:…)."""
+    from ..capture import watch as watchlist
+
+    with open_store(store_uri) as store:
+        rows = watchlist.add(store, list(entities), note=note)
+    for row in rows:
+        click.echo(f"watching {row['entity']}  ({row['url']})")
+
+
+@watch.command("remove")
+@click.argument("entities", nargs=-1, required=True)
+@store_option
+def watch_remove(entities, store_uri):
+    """Stop watching (the history of checks stays in the store)."""
+    from ..capture import watch as watchlist
+
+    with open_store(store_uri) as store:
+        for uid in watchlist.remove(store, list(entities)):
+            click.echo(f"no longer watching {uid[len('watch:'):]}")
+
+
+@watch.command("list")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@store_option
+def watch_list(fmt, store_uri):
+    """The watchlist with the last check of each entry."""
+    from .. import queries
+
+    with open_store(store_uri, read_only=store_uri.startswith("embedded:")) as store:
+        frame = queries.run(store, "watchlist")
+    if frame.empty and fmt == "table":
+        click.echo("the watchlist is empty: graphinv watch add URL…")
+        return
+    if fmt == "table":
+        for col in ("added_at", "last_checked"):
+            if col in frame.columns:
+                frame[col] = [_iso(v) for v in frame[col]]
+    click.echo(render(frame, fmt))
+
+
+@watch.command("run")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=CAPTURES, show_default=True)
+@click.option("--changes-only", is_flag=True, help="List only the entries that changed (quiet cron mail).")
+@click.option("--no-follow", is_flag=True, help="Do not add the sites that watched ones moved to.")
+@fetch_options
+@store_option
+def watch_run(out_dir, changes_only, no_follow, delay, timeout, deadline, max_bytes, user_agent, resolve,
+              allow_networks, store_uri):
+    """Re-check every watched entry once: HTTP status, final URL, content fingerprint.
+
+    Each check is written to a dated WARC.gz under data/captures/ and becomes an
+    Observation. Exit status: 0 nothing changed, 3 something changed (taken down, moved,
+    back, content changed, unreachable), 1 the run failed.
+    """
+    from ..capture import watch as watchlist
+
+    policy = policy_from(timeout, deadline, max_bytes, user_agent, resolve, allow_networks)
+    with open_store(store_uri) as store, _Ticker("checked") as ticker:
+        result = watchlist.run(store, policy, out_dir=out_dir, delay=delay,
+                               on_check=lambda c: ticker.tick(c.url), follow_successors=not no_follow)
+    checks = result.changed if changes_only else result.checks
+    if checks:
+        click.echo(f"{'entity':40} {'status':11} {'http':>4}  {'change':15} where")
+        for c in checks:
+            where = c.final_url if c.status == "moved" else (c.detail or c.url)
+            click.echo(f"{c.entity[:40]:40} {c.status:11} {str(c.http_status or '-'):>4}  {c.change:15} {where}")
+    for uid in result.added:
+        click.echo(f"now watching {uid} as well (a watched entry moved there)")
+    counts: dict[str, int] = {}
+    for c in result.checks:
+        counts[c.change] = counts.get(c.change, 0) + 1
+    click.echo(f"checked {len(result.checks)}: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+               + f"; evidence in {result.path} (sha256 {result.sha256})")
+    if result.changed:
+        sys.exit(CHANGED_EXIT)
+
+
+@main.command()
+@click.argument("entity")
+@click.option("--verify", is_flag=True, help="Re-read each capture at its file and offset and check its sha256.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@store_option
+def evidence(entity, verify, fmt, store_uri):
+    """Every capture and observation of ENTITY (a URL, domain or uid): time, URL, HTTP
+    status, sha256 of the payload, and the WARC file and offset holding it."""
+    from ..capture.evidence import entity_uid, evidence as rows_of, verify_row
+
+    with open_store(store_uri, read_only=store_uri.startswith("embedded:")) as store:
+        uid = entity_uid(store, entity)
+        frame = rows_of(store, uid)
+    if frame.empty:
+        raise InputError(f"no captures or observations of {uid} in the store")
+    if verify:
+        frame["verified"] = [verify_row(row) for row in frame.to_dict("records")]
+    if fmt == "table":
+        frame = frame.copy()
+        frame["time"] = [_iso(v) for v in frame["time"]]
+        frame["where"] = [f"{f}@{int(o)}" if isinstance(f, str) and o == o and o is not None else "-"
+                          for f, o in zip(frame["warc_file"], frame["warc_offset"])]
+        frame["sha256"] = [s[:16] + "…" if isinstance(s, str) and s else "-" for s in frame["content_sha256"]]
+        shown = ["time", "kind", "url", "http_status", "status", "change", "sha256", "where"]
+        frame = frame[shown + (["verified"] if verify else [])].fillna("-")
+    click.echo(render(frame, fmt))
+    if verify and any(v in ("changed", "missing", "no record") for v in frame["verified"]):
+        raise InputError("some evidence no longer matches the store (see the verified column)")
