@@ -143,7 +143,14 @@ def _nodes() -> dict[str, list[dict]]:
             _observation(P4, T0 + 6 * D, "active", "twitter"),
             _observation(P4, T0 + 9 * D, "deleted", "twitter"),      # r4 removed after 96 h
             _observation(P5, T0 + 4 * D, "active", "twitter"),       # r5 never removed
+            # `graphinv watch run` saw the old site move to the new one.
+            {"uid": observation_uid(OLD, T0 + 2 * D, "watch"), "entity": OLD, "platform": "web",
+             "status": "moved", "change": "moved", "observed_at": T0 + 2 * D, "http_status": 200,
+             "final_url": "https://newnews.example/", "source": "watch", "warc_file": "captures/watch.warc.gz",
+             "warc_offset": 812, "runs": [RUN_WEB]},
         ],
+        "Watch": [{"uid": "watch:" + OLD, "entity": OLD, "url": "https://oldnews.example/", "added_at": T0,
+                   "note": "reported", "active": True}],
     }
 
 
@@ -198,6 +205,7 @@ def _edges(nodes: dict[str, list[dict]]) -> dict[str, list[dict]]:
                      for o in nodes["Observation"]],
         "REPORTED": [{"src": r["uid"], "dst": r["entity"], "time": r["reported_at"], "runs": r["runs"]}
                      for r in nodes["Report"]],
+        "WATCHES": [{"src": w["uid"], "dst": w["entity"], "time": w["added_at"]} for w in nodes["Watch"]],
         "COORDINATED_WITH": [
             _coordinated(ALICE, BOB, 2.0, 2, T0 + H, T0 + 2 * H),
             _coordinated(ALICE, CAROL, 2.0, 2, T0 + H, T0 + 2 * H + 10),

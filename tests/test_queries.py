@@ -35,6 +35,9 @@ EXAMPLE_PARAMS = {
     "targeting": {"target": "Jane Doe"},
     "top_domains": {},
     "top_urls": {},
+    "evidence": {"uid": OLD},
+    "watchlist": {},
+    "watch_changes": {},
 }
 
 

@@ -43,10 +43,10 @@ class AppContext:
 
 
 def _pages():
-    from .pages import campaigns, console, explorer, lineages, overview
+    from .pages import campaigns, console, explorer, lineages, overview, watch
 
     return {"/": overview, "/campaigns": campaigns, "/campaign": campaigns, "/lineages": lineages,
-            "/explorer": explorer, "/console": console}
+            "/watch": watch, "/explorer": explorer, "/console": console}
 
 
 def create_app(store_uri: str | None = None, store: GraphStore | None = None,

@@ -445,3 +445,40 @@ def run_named(store, name: str, params: dict) -> pd.DataFrame:
 def run_cypher(store, cypher: str) -> pd.DataFrame:
     """Free Cypher from the console, always read-only: the store refuses writes."""
     return queries.run_cypher(store, cypher, write=False)
+
+
+# -- watchlist ----------------------------------------------------------------------
+WATCH_DOWN = ("not_found", "deleted", "withheld", "suspended", "error", "unreachable")
+
+
+def watchlist(store, active_only: bool = False) -> pd.DataFrame:
+    """One row per Watch with its last check (the ``watchlist`` query)."""
+    return run_named(store, "watchlist", {"active_only": active_only})
+
+
+def watch_changes(store, since: int = 0) -> pd.DataFrame:
+    """The watch checks that saw a change, newest first (the ``watch_changes`` query)."""
+    return run_named(store, "watch_changes", {"since": since})
+
+
+def evidence(store, uid: str) -> pd.DataFrame:
+    """Observations and captures of an entity, newest first (the ``evidence`` query,
+    one row per item)."""
+    from ..capture.evidence import evidence as evidence_rows
+
+    return evidence_rows(store, uid)
+
+
+def watch_checks(store, limit: int = 20000) -> pd.DataFrame:
+    """Every check of every watched entity (source 'watch'), for the timeline."""
+    return store.query(
+        "MATCH (w:Watch)-[:WATCHES]->(e) MATCH (o:Observation)-[:OBSERVED]->(e) WHERE o.source = 'watch' "
+        "RETURN w.entity AS entity, o.observed_at AS observed_at, o.status AS status, o.change AS change, "
+        "o.http_status AS http_status, o.final_url AS final_url "
+        "ORDER BY entity, observed_at LIMIT $limit", {"limit": int(limit)})
+
+
+def lineage_members(store) -> set[str]:
+    """The uids of every Site and Account in some lineage (a REAPPEARS_AS step)."""
+    edges = reappearance_edges(store)
+    return set(edges["predecessor"].dropna()) | set(edges["successor"].dropna()) if not edges.empty else set()

@@ -76,3 +76,12 @@ CONSOLE_LAST = "console-last"
 CONSOLE_EXPORT = "console-export"
 CONSOLE_TABLE = "console-table"
 CONSOLE_ERROR_MESSAGE = "console-error-message"
+
+# watchlist
+WATCH_SUMMARY = "watch-summary"
+WATCH_TABLE = "watch-table"
+WATCH_TIMELINE = "watch-timeline"
+WATCH_CHANGES = "watch-changes"
+WATCH_EVIDENCE = "watch-evidence"
+WATCH_EVIDENCE_TABLE = "watch-evidence-table"
+WATCH_EMPTY = "watch-empty"

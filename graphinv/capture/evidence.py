@@ -46,7 +46,10 @@ def evidence(store, uid: str) -> pd.DataFrame:
     for column in COLUMNS:
         if column not in frame.columns:
             frame[column] = None
-    return frame[COLUMNS]
+    # A home page's observation observes both its Url and its Site: one row, with the URL.
+    frame = frame.assign(_no_url=frame["url"].isna())
+    frame = frame.sort_values(["_no_url"], kind="stable").drop_duplicates("uid")
+    return frame.sort_values(["time", "uid"], ascending=[False, True], kind="stable")[COLUMNS].reset_index(drop=True)
 
 
 def verify_row(row: dict) -> str:
