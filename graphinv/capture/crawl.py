@@ -108,18 +108,21 @@ def crawl(seeds: list[str], path: Path, policy: FetchPolicy | None = None, *, de
     result = CrawlResult(path=path, sha256="")
     queue: deque[tuple[str, int]] = deque((s, 0) for s in seeds)
     seen: set[str] = set(seeds)
+    def fetch(url: str, role: str) -> Chain:
+        chain = fetcher.follow(url)
+        outcome, offset = write_chain(out, chain)
+        final = chain.final
+        item = Fetched(url, role, outcome, len(final.body) if final else 0, final.mime if final else "", offset)
+        (result.pages if role == "page" else result.resources).append(item)
+        if on_fetch:
+            on_fetch(item)
+        return chain
+
     try:
         with Fetcher(policy, delay=delay) as fetcher:
             while queue and len(result.pages) < max_pages:
                 url, level = queue.popleft()
-                chain = fetcher.follow(url)
-                outcome, offset = write_chain(out, chain)
-                final = chain.final
-                page = Fetched(url, "page", outcome, len(final.body) if final else 0,
-                               final.mime if final else "", offset)
-                result.pages.append(page)
-                if on_fetch:
-                    on_fetch(page)
+                final = fetch(url, "page").final
                 if final is None or final.status is None or not 200 <= final.status < 300:
                     continue
                 body = decoded_body(final, policy.max_bytes)
@@ -136,14 +139,7 @@ def crawl(seeds: list[str], path: Path, policy: FetchPolicy | None = None, *, de
                         continue
                     seen.add(resource)
                     fetched_here += 1
-                    res_chain = fetcher.follow(resource)
-                    res_outcome, res_offset = write_chain(out, res_chain)
-                    res_final = res_chain.final
-                    item = Fetched(resource, "resource", res_outcome, len(res_final.body) if res_final else 0,
-                                   res_final.mime if res_final else "", res_offset)
-                    result.resources.append(item)
-                    if on_fetch:
-                        on_fetch(item)
+                    fetch(resource, "resource")
                 if level >= depth:
                     continue
                 for link, _ in parsed.links:

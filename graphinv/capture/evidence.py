@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from ..ingest import file_sha256
 
 COLUMNS = ["time", "kind", "url", "status", "http_status", "change", "content_sha256", "warc_file",
            "warc_offset", "source", "detail", "final_url", "uid"]
@@ -62,16 +63,8 @@ def verify_row(row: dict) -> str:
         path = Path(source)
         if not path.is_file():
             return "missing"
-        return "ok" if _file_sha256(path) == sha else "changed"
+        return "ok" if file_sha256(path) == sha else "changed"
     return "-"
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_record(path: Path, offset: int):

@@ -25,7 +25,6 @@ file's sha256, also written beside it as ``NAME.sha256`` (``sha256sum -c`` reads
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 from datetime import datetime
@@ -35,6 +34,7 @@ from urllib.parse import urlsplit
 from .. import __version__
 from collectors.web import OUTCOME_FIELD_PREFIX as FIELD_PREFIX
 
+from ..ingest import file_sha256
 from .fetch import Exchange
 
 
@@ -123,11 +123,7 @@ class WarcOut:
         os.fsync(self.handle.fileno())
         self.handle.close()
         os.replace(self.part, self.path)
-        digest = hashlib.sha256()
-        with open(self.path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        sha = digest.hexdigest()
+        sha = file_sha256(self.path)
         self.path.with_name(self.path.name + ".sha256").write_text(f"{sha}  {self.path.name}\n")
         return self.path, sha
 
