@@ -223,3 +223,28 @@ def test_interrupted_capture_leaves_only_a_part_file(sites, tmp_path):
     assert len(calls) == 1 and path.exists() and not (tmp_path / "stop.warc.gz.part").exists()
     with open(path, "rb") as handle:
         assert [r.rec_type for r in ArchiveIterator(handle)] == ["warcinfo", "response", "request"]
+
+
+def test_collect_web_cli_captures_and_ingests(sites, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    serve_site(sites)
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "GRAPHINV_STORE": f"embedded:{tmp_path / 'g.lbug'}",
+           "GRAPHINV_RESOLVE": "old-site.test=127.0.0.1,*=none", "GRAPHINV_ALLOW_NETWORKS": "127.0.0.0/8"}
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text(f"{sites.url('old-site.test')}\nhttp://gone.test/  # taken off DNS\n")
+    done = subprocess.run([sys.executable, "-m", "graphinv", "collect", "web", "--from", str(seeds), "--delay", "0",
+                           "--out-dir", str(tmp_path / "caps")], capture_output=True, text=True, env=env, cwd=root,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "not_found" in done.stdout and "dns: gone.test" in done.stdout
+    (capture,) = (tmp_path / "caps").glob("web-*.warc.gz")
+    assert f"sha256 {hashlib.sha256(capture.read_bytes()).hexdigest()}" in done.stdout
+    assert "web" in done.stdout and "Ingest summary" in done.stdout
+    wrong = subprocess.run([sys.executable, "-m", "graphinv", "collect", "web", "old-site.test"],
+                           capture_output=True, text=True, env=env, cwd=root, timeout=60)
+    assert wrong.returncode != 0 and "Traceback" not in wrong.stderr and "http://" in wrong.stderr

@@ -186,7 +186,9 @@ def test_watch_cli_for_cron(sites, tmp_path):
            "GRAPHINV_RESOLVE": ",".join(f"{h}=127.0.0.1" for h in HOSTS) + ",*=none",
            "GRAPHINV_ALLOW_NETWORKS": "127.0.0.0/8"}
     out_dir = str(tmp_path / "captures")
-    done = graphinv("watch", "add", sites.url("old-site.test"), "--note", "the site that doxxed C.", env=env)
+    listed_sites = tmp_path / "sites.txt"
+    listed_sites.write_text(f"# sites to watch\n{sites.url('old-site.test')}  # the first one\n\n")
+    done = graphinv("watch", "add", "--from", str(listed_sites), "--note", "the site that doxxed C.", env=env)
     assert done.returncode == 0 and "watching site:old-site.test" in done.stdout
 
     first = graphinv("watch", "run", "--delay", "0", "--out-dir", out_dir, env=env)

@@ -131,6 +131,17 @@ def policy_from(timeout, deadline, max_bytes, user_agent, resolve, allow_network
                        allow_networks=networks or None)
 
 
+def read_list(path: Path | None) -> list[str]:
+    """Entries of a list file: one per line, blank lines and ``# comments`` ignored."""
+    if path is None:
+        return []
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the list ({exc})") from None
+    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+
+
 class _Ticker:
     """A spinner with a count on a terminal; nothing in a pipe."""
 
@@ -157,7 +168,9 @@ class _Ticker:
 
 
 @collect.command("web")
-@click.argument("urls", nargs=-1, required=True)
+@click.argument("urls", nargs=-1)
+@click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A file of URLs, one per line (# starts a comment).")
 @click.option("--depth", type=click.IntRange(0, 10), default=0, show_default=True,
               help="Follow links this many steps from the given pages (0: the pages themselves).")
 @click.option("--same-site", is_flag=True, help="Follow only links on the given sites' domains.")
@@ -168,7 +181,7 @@ class _Ticker:
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=CAPTURES, show_default=True)
 @fetch_options
 @store_option
-def collect_web(urls, depth, same_site, max_pages, max_resources, out_dir, delay, timeout, deadline, max_bytes,
+def collect_web(urls, from_file, depth, same_site, max_pages, max_resources, out_dir, delay, timeout, deadline, max_bytes,
                 user_agent, resolve, allow_networks, store_uri):
     """Fetch pages (and the images and scripts they load) into a dated WARC.gz under
     data/captures/, then ingest it.
@@ -182,6 +195,9 @@ def collect_web(urls, depth, same_site, max_pages, max_resources, out_dir, delay
     from ..ingest import ingest_paths
     from ..report_cli import print_ingest_summary
 
+    urls = list(urls) + read_list(from_file)
+    if not urls:
+        raise InputError("give URLs to capture, or --from FILE")
     bad = [u for u in urls if not u.lower().startswith(("http://", "https://"))]
     if bad:
         raise InputError(f"{bad[0]!r} is not an http(s) URL (write it with http:// or https://)")

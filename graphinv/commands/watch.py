@@ -11,7 +11,7 @@ import click
 from ..cli import main, store_option
 from ..errors import InputError
 from ..store import open_store
-from .collect import CAPTURES, _Ticker, fetch_options, policy_from
+from .collect import CAPTURES, _Ticker, fetch_options, policy_from, read_list
 from .query_export import FORMATS, render
 
 CHANGED_EXIT = 3
@@ -36,13 +36,18 @@ def watch():
 
 
 @watch.command("add")
-@click.argument("entities", nargs=-1, required=True)
+@click.argument("entities", nargs=-1)
+@click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A file of URLs, domains or uids, one per line (# starts a comment).")
 @click.option("--note", default="", help="Why it is watched (kept with the entry).")
 @store_option
-def watch_add(entities, note, store_uri):
+def watch_add(entities, from_file, note, store_uri):
     """Watch sites and accounts: URLs, bare domains or uids (site:…, account:…)."""
     from ..capture import watch as watchlist
 
+    entities = list(entities) + read_list(from_file)
+    if not entities:
+        raise InputError("give URLs, domains or uids to watch, or --from FILE")
     with open_store(store_uri) as store:
         rows = watchlist.add(store, list(entities), note=note)
     for row in rows:
