@@ -248,3 +248,26 @@ def test_collect_web_cli_captures_and_ingests(sites, tmp_path):
     wrong = subprocess.run([sys.executable, "-m", "graphinv", "collect", "web", "old-site.test"],
                            capture_output=True, text=True, env=env, cwd=root, timeout=60)
     assert wrong.returncode != 0 and "Traceback" not in wrong.stderr and "http://" in wrong.stderr
+
+
+def slow_headers(every: float = 0.2):
+    """A status line, then one header byte every ``every`` seconds: each read comes in
+    time, the response never does."""
+    def respond(h):
+        h.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        h.wfile.flush()
+        for byte in b"X-Padding: " + b"a" * 1000:
+            if h.stopping.wait(every):
+                return
+            h.wfile.write(bytes([byte]))
+            h.wfile.flush()
+        h.close_connection = True
+    return respond
+
+
+def test_the_deadline_covers_headers_that_trickle(sites):
+    sites.route("slow.test", "/", slow_headers(0.1))
+    with Fetcher(policy(timeout=1.0, deadline=1.0), delay=0) as fetcher:
+        exchange = fetcher.get(sites.url("slow.test"))
+    assert exchange.status is None and exchange.error_kind == "timeout"
+    assert "deadline" in exchange.error

@@ -11,7 +11,8 @@ it holds us:
   cloud metadata service; ``allow_networks`` replaces that rule by a list of networks
   (the tests allow ``127.0.0.0/8`` and nothing else).
 - **Time**: ``timeout`` bounds the connection and each read; ``deadline`` bounds a whole
-  response, so a server that trickles a byte a second is cut off too.
+  response, headers included (every read of the connection is given what is left of
+  it), so a server that trickles a byte a second is cut off too.
 - **Size**: at most ``max_bytes`` of a body are read; the rest is left unread and the
   record is marked truncated.
 - **Redirects** are followed here, hop by hop, so that each hop is its own record;
@@ -146,12 +147,55 @@ class FetchPolicy:
         return seen
 
 
+class DeadlinePassed(httpcore.ReadTimeout):
+    """The response took longer than ``FetchPolicy.deadline`` in all."""
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write stops at the backend's current deadline,
+    so that a server trickling its headers is cut off as surely as one trickling a body."""
+
+    def __init__(self, inner: httpcore.NetworkStream, backend: "_Backend"):
+        self.inner, self.backend = inner, backend
+
+    def _timeout(self, timeout: float | None) -> float | None:
+        if self.backend.deadline is None:
+            return timeout
+        remaining = self.backend.deadline - time.monotonic()
+        if remaining <= 0:
+            raise DeadlinePassed("deadline passed")
+        return remaining if timeout is None else min(timeout, remaining)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        budget = self._timeout(timeout)
+        try:
+            return self.inner.read(max_bytes, budget)
+        except httpcore.ReadTimeout:
+            if self.backend.deadline is not None and time.monotonic() >= self.backend.deadline:
+                raise DeadlinePassed("deadline passed") from None
+            raise
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, self._timeout(timeout))
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        return _DeadlineStream(self.inner.start_tls(ssl_context, server_hostname, self._timeout(timeout)),
+                               self.backend)
+
+    def get_extra_info(self, info: str):
+        return self.inner.get_extra_info(info)
+
+
 class _Backend(httpcore.SyncBackend):
     """Resolves through the policy and connects to allowed addresses only."""
 
     def __init__(self, policy: FetchPolicy):
         self.policy = policy
         self.connections: list[tuple[str, int, str]] = []  # host, port, address: what was contacted
+        self.deadline: float | None = None  # time.monotonic() by which the current response must be done
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         addresses = self.policy.addresses(host)
@@ -168,7 +212,7 @@ class _Backend(httpcore.SyncBackend):
                 error = exc
                 continue
             self.connections.append((host, port, address))
-            return stream
+            return _DeadlineStream(stream, self)
         raise error  # type: ignore[misc]
 
 
@@ -306,6 +350,7 @@ class Fetcher:
     def get(self, url: str) -> Exchange:
         """One GET, no redirect followed; never raises for what the network does."""
         exchange = Exchange(url=url, started=_now())
+        chunks: list[bytes] = []
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             exchange.error_kind, exchange.error = "bad_url", f"not an http(s) URL: {url[:200]}"
@@ -319,7 +364,7 @@ class Fetcher:
             ("Accept-Encoding", "gzip, deflate"), ("Accept-Language", "*"), ("Connection", "keep-alive")]
         self._wait_turn(host)
         timeout = self.policy.timeout
-        limit = time.monotonic() + self.policy.deadline
+        self.backend.deadline = time.monotonic() + self.policy.deadline
         try:
             with self.pool.stream("GET", url, headers=exchange.request_headers[1:],
                                   extensions={"timeout": {"connect": timeout, "read": timeout,
@@ -332,7 +377,7 @@ class Fetcher:
                 peer = stream.get_extra_info("server_addr") if stream is not None else None
                 if peer:
                     exchange.address = str(peer[0])
-                chunks, size = [], 0
+                size = 0
                 for chunk in response.iter_stream():
                     room = self.policy.max_bytes - size
                     chunks.append(chunk[:room])
@@ -340,17 +385,23 @@ class Fetcher:
                     if len(chunk) > room:
                         exchange.truncated = "length"
                         break
-                    if time.monotonic() > limit:
-                        exchange.truncated = "time"
-                        break
                 exchange.body = b"".join(chunks)
+        except DeadlinePassed as exc:
+            if exchange.status is not None:
+                # The headers came in time, the body did not: keep what arrived.
+                exchange.body, exchange.truncated = b"".join(chunks), "time"
+            else:
+                exchange.error_kind = "timeout"
+                exchange.error = f"no response within the deadline of {self.policy.deadline:g} s ({exc})"
         except Exception as exc:  # noqa: BLE001 - every failure is recorded, none is fatal
             exchange.error_kind = _error_kind(exc)
             exchange.error = (str(exc) or type(exc).__name__).splitlines()[0][:300]
             if exchange.status is not None and exchange.error_kind in ("timeout", "network", "protocol"):
                 # Headers came, the body broke off: keep what arrived, say it is incomplete.
+                exchange.body = b"".join(chunks)
                 exchange.truncated = exchange.truncated or "disconnect"
         finally:
+            self.backend.deadline = None
             self._last[host] = time.monotonic()
         return exchange
 
