@@ -82,6 +82,8 @@ response and by ``graphinv watch run`` for every check) become an Observation of
 ``unreachable``), ``http_status``, ``final_url``, ``redirects``, ``detail``, ``change``,
 ``fingerprint``, and ``warc_offset`` / ``content_sha256`` of the response record named
 by ``graphinv-response-record`` (the bytes the check saw), else of the metadata record.
+A watch check (source ``watch``) also gives the ``Watch`` of its entity (``entity``,
+``url``) and ``Watch -WATCHES-> entity``, so the captures alone rebuild the watchlist.
 Other metadata records are passed over.
 
 Other records: ``revisit`` records (a later capture with the same payload) give the
@@ -160,6 +162,7 @@ from graphinv.records import (
     post_uid,
     site_uid,
     url_uid,
+    watch_uid,
 )
 
 name = "web"
@@ -992,6 +995,11 @@ def _warc_outcome(record, run: _Run, data: bytes, offset: int, where: str) -> li
              "first_seen": time, "last_seen": time}
     out: list[Record] = [Node("Observation", uid, {k: v for k, v in props.items() if v is not None})]
     out += run.edge("OBSERVED", uid, entity, {"time": time})
+    if source == "watch":
+        # The watchlist is in the captures too: ingesting them elsewhere rebuilds it.
+        watch = watch_uid(entity)
+        out.append(Node("Watch", watch, {"entity": entity, "url": original, "first_seen": time, "last_seen": time}))
+        out += run.edge("WATCHES", watch, entity, {"time": time})
     return out
 
 

@@ -118,6 +118,16 @@ def test_watch_records_takedowns_moves_and_changes(sites, store, tmp_path):
     assert changes["site:new-site.test"] == ("active", "first_check")
     assert changes["site:old-site.test"] == ("moved", "unchanged")
 
+    # The captures alone rebuild the watchlist and its history in another store.
+    from graphinv.ingest import ingest_paths
+    from graphinv.store import open_store
+
+    with open_store(f"embedded:{tmp_path / 'elsewhere.lbug'}") as elsewhere:
+        ingest_paths(elsewhere, sorted(tmp_path.glob("watch-*.warc.gz")))
+        rebuilt = elsewhere.query("MATCH (w:Watch)-[:WATCHES]->(e) RETURN e.uid AS uid ORDER BY uid")["uid"].tolist()
+        assert rebuilt == sorted(checks_by_entity(third))
+        assert watch.previous_checks(elsewhere)["site:censored.test"]["status"] == "withheld"
+
     listed = evidence(store, "site:old-site.test")
     watch_rows = listed[listed["source"] == "watch"]
     assert len(watch_rows) == 3
