@@ -998,7 +998,8 @@ def _warc_outcome(record, run: _Run, data: bytes, offset: int, where: str) -> li
     if source == "watch":
         # The watchlist is in the captures too: ingesting them elsewhere rebuilds it.
         watch = watch_uid(entity)
-        out.append(Node("Watch", watch, {"entity": entity, "url": original, "first_seen": time, "last_seen": time}))
+        out.append(Node("Watch", watch, {"entity": entity, "url": original, "added_at": time,
+                                         "first_seen": time, "last_seen": time}))
         out += run.edge("WATCHES", watch, entity, {"time": time})
     return out
 

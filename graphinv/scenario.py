@@ -1321,7 +1321,7 @@ class _Warc:
                                                            "WARC-Filename": self.path.name})
         self.w.write_record(rec)
 
-    def exchange(self, url: str, ts: int, status: int, body: bytes, ctype: str, extra: list | None = None) -> None:
+    def exchange(self, url: str, ts: int, status: int, body: bytes, ctype: str, extra: list | None = None) -> str:
         from warcio.statusandheaders import StatusAndHeaders
 
         host = url.split("/")[2]
@@ -1348,6 +1348,18 @@ class _Warc:
                                                            "WARC-Concurrent-To": resp_id},
                                         http_headers=req_http)
         self.w.write_record(req)
+        return resp_id
+
+    def outcome(self, url: str, ts: int, fields: dict, concurrent_to: str) -> None:
+        """A graphinv outcome record, as `graphinv watch run` writes one per check."""
+        from .capture.warc import outcome_payload
+
+        body = outcome_payload(fields)
+        rec = self.w.create_warc_record(url, "metadata", payload=io.BytesIO(body), length=len(body),
+                                        warc_content_type="application/warc-fields",
+                                        warc_headers_dict={"WARC-Record-ID": self.rid(), "WARC-Date": isoz(ts),
+                                                           "WARC-Concurrent-To": concurrent_to})
+        self.w.write_record(rec)
 
     def close(self) -> None:
         self.fh.close()
@@ -1451,6 +1463,38 @@ def _paras(sents: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- generate
 
 
+def _write_watch_runs(out: Path, seed: int, checks: list[tuple]) -> None:
+    """``web/watch-DAY.warc.gz``: the desk's `graphinv watch run` over the lineage sites
+    each crawl day, seeing what the crawl saw at the same second (so the analysis of the
+    crawls is unchanged), with the change since the check before."""
+    from collectors.web import parse_page
+
+    from .capture.watch import classify_change
+    from .normalize import text_hash
+
+    rng = random.Random(f"watch-{seed}")
+    previous: dict[str, dict] = {}
+    by_run: dict[int, list[tuple]] = {}
+    for check in checks:
+        by_run.setdefault(check[0], []).append(check)
+    for ct, run in sorted(by_run.items()):
+        day = datetime.fromtimestamp(ct, timezone.utc).strftime("%Y%m%d")
+        w = _Warc(out / "web" / f"watch-{day}.warc.gz", rng, "graphinv/0.1.0 (warcio/1.8.1) watch run")
+        w.warcinfo(ct, "Ostervale monitoring desk")
+        for _, g, url, t, status, body, ctype in run:
+            entity = site_uid(LINEAGE_DOMAINS[g])
+            outcome = {200: "active", 404: "not_found", 410: "deleted", 451: "withheld"}[status]
+            text = parse_page(body.decode("utf-8"), url).text if status == 200 else ""
+            fingerprint = "text:" + text_hash(text) if text else None
+            change = classify_change(previous.get(entity), {"status": outcome}, fingerprint)
+            previous[entity] = {"status": outcome, "fingerprint": fingerprint}
+            record = w.exchange(url, t, status, body, ctype)
+            w.outcome(url, t, {"outcome": outcome, "http-status": status, "response-record": record,
+                               "entity": entity, "source": "watch", "change": change, "fingerprint": fingerprint,
+                               "platform": "web"}, record)
+        w.close()
+
+
 def generate(out_dir: str | Path, seed: int = 7, scale: float = 1.0, **knobs: Any) -> dict:
     """Write the scenario into ``out_dir`` and return the ground truth (also ``truth.json``).
 
@@ -1495,6 +1539,7 @@ def generate(out_dir: str | Path, seed: int = 7, scale: float = 1.0, **knobs: An
     tg_for_gen = ["https://t.me/ostervale_truth", "https://t.me/ostervaletruth", "https://t.me/ostervaletruth"]
     photo_done: set[int] = set()
     site_obs: list[tuple] = []
+    home_checks: list[tuple] = []  # (crawl time, gen, url, time, status, body, type): what the watchlist saw
     for ci, ct in enumerate(sc.crawl_times()):
         day = datetime.fromtimestamp(ct, timezone.utc).strftime("%Y%m%d")
         wp = out / "web" / f"crawl-{day}.warc.gz"
@@ -1513,6 +1558,8 @@ def generate(out_dir: str | Path, seed: int = 7, scale: float = 1.0, **knobs: An
                 t += wrng.randrange(2, 9)
                 if st != 200:
                     w.exchange(url, t, st, _error_page(st), "text/html")
+                    if art is None:
+                        home_checks.append((ct, g, url, t, st, _error_page(st), "text/html"))
                     continue
                 if art is None:
                     body = _page(sc.site_names[g], sc.site_names[g] + " - independent news from Ostervale", url,
@@ -1526,6 +1573,8 @@ def generate(out_dir: str | Path, seed: int = 7, scale: float = 1.0, **knobs: An
                                  img=sc.photo_urls[g] if art.get("photo") else None, ads=RARE_PUB,
                                  date=isoz(max(sc.gen_start[g], T0 - 30 * DAY) + 3 * DAY))
                 w.exchange(url, t, 200, body.encode("utf-8"), "text/html; charset=utf-8")
+                if art is None:
+                    home_checks.append((ct, g, url, t, 200, body.encode("utf-8"), "text/html; charset=utf-8"))
             if st == 200 and g not in photo_done:
                 photo_done.add(g)
                 t += 3
@@ -1548,6 +1597,8 @@ def generate(out_dir: str | Path, seed: int = 7, scale: float = 1.0, **knobs: An
                          [(f"https://{d['host']}/contact", "Contact"), (f"https://{d['host']}/about", "About")])
             w.exchange(url, t, 200, body.encode("utf-8"), "text/html; charset=utf-8")
         w.close()
+
+    _write_watch_runs(out, seed, home_checks)
 
     # profile pictures of the accounts the desk watches (same face re-encoded across re-creations)
     w = _Warc(out / "web" / "profile-images.warc.gz", wrng, "wget/1.21.4 --warc-file")

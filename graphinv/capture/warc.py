@@ -47,6 +47,16 @@ def _field(value) -> str:
     return " ".join(str(value).split())
 
 
+def outcome_payload(fields: dict) -> bytes:
+    """The warc-fields body of a graphinv metadata record (empty values left out).
+
+    >>> outcome_payload({"outcome": "withheld", "http-status": 451, "detail": ""})
+    b'graphinv-outcome: withheld\\r\\ngraphinv-http-status: 451\\r\\n'
+    """
+    return "".join(f"{FIELD_PREFIX}{k}: {_field(v)}\r\n" for k, v in fields.items()
+                   if v not in (None, "", [])).encode("utf-8")
+
+
 class WarcOut:
     """A WARC.gz file being written; records are appended with their offsets known."""
 
@@ -108,8 +118,7 @@ class WarcOut:
 
     def metadata(self, url: str, moment: datetime, fields: dict, concurrent_to: str | None = None) -> int:
         """A ``metadata`` record of warc-fields for ``url``; its offset."""
-        body = "".join(f"{FIELD_PREFIX}{k}: {_field(v)}\r\n" for k, v in fields.items()
-                       if v not in (None, "", [])).encode("utf-8")
+        body = outcome_payload(fields)
         warc_headers = {"WARC-Date": warc_date(moment)}
         if concurrent_to:
             warc_headers["WARC-Concurrent-To"] = concurrent_to

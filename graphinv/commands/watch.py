@@ -82,6 +82,11 @@ def watch_list(fmt, store_uri):
         for col in ("added_at", "last_checked"):
             if col in frame.columns:
                 frame[col] = [_iso(v) for v in frame[col]]
+        shown = ["entity", "url", "last_checked", "last_status", "last_change", "last_http_status",
+                 "last_final_url", "checks", "successor", "note", "active", "added_at"]
+        if "active" in frame.columns:
+            frame["active"] = ["no" if v is False or v == 0 else "yes" for v in frame["active"]]
+        frame = frame[[c for c in shown if c in frame.columns]].astype(object).where(frame.notna(), "-")
     click.echo(render(frame, fmt))
 
 
