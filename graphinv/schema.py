@@ -125,6 +125,32 @@ def ladybug_ddl(schema: Schema = SCHEMA) -> list[str]:
     return ddl
 
 
+def ladybug_migrations(stored: dict[str, list[str]], schema: Schema = SCHEMA) -> list[str]:
+    """ALTER statements that bring tables made by an earlier schema up to this one.
+
+    ``stored`` maps each existing table to its column names in order. Bulk loads are
+    positional, so properties may only have been added at the end of a kind; anything
+    else cannot be migrated in place and raises StoreError.
+
+    >>> ladybug_migrations({"Watch": ["uid", "first_seen", "last_seen", "runs", "entity", "url"]})[:1]
+    ['ALTER TABLE Watch ADD IF NOT EXISTS added_at INT64']
+    """
+    from .errors import StoreError
+
+    out = []
+    for kind in [*schema.nodes.values(), *schema.edges.values()]:
+        have = stored.get(kind.name)
+        if have is None:
+            continue  # a new table: CREATE makes it
+        want = list(kind.properties)
+        if want[: len(have)] != have:
+            raise StoreError(f"the store's {kind.name} table was made by an incompatible version of graphinv "
+                             f"(columns {', '.join(have)}); ingest into a new store")
+        out += [f"ALTER TABLE {kind.name} ADD IF NOT EXISTS {name} {_LADYBUG_TYPES[kind.properties[name].type]}"
+                for name in want[len(have):]]
+    return out
+
+
 def neo4j_ddl(schema: Schema = SCHEMA) -> list[str]:
     """Uniqueness constraints on node uids and indexes on the properties queries filter on."""
     ddl = []

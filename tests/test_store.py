@@ -163,3 +163,31 @@ def test_embedded_read_only_open(tmp_path):
             store.upsert_nodes("Account", accounts([{"uid": BOB}]))
     with pytest.raises(StoreError, match="no store at"):
         open_store(f"embedded:{tmp_path / 'missing.lbug'}", read_only=True)
+
+
+def test_embedded_store_made_by_an_earlier_schema_gains_the_new_columns(tmp_path):
+    """Properties added at the end of a kind are added to an existing store on open;
+    anything else is refused with a one-line error."""
+    import ladybug
+
+    path = tmp_path / "old.lbug"
+    with open_store(f"embedded:{path}"):
+        pass
+    db = ladybug.Database(str(path))
+    conn = ladybug.Connection(db)
+    for column in ("redirects", "fingerprint", "change", "detail"):
+        conn.execute(f"ALTER TABLE Observation DROP {column}")
+    conn.execute("ALTER TABLE Watch DROP active")
+    del conn, db
+    with open_store(f"embedded:{path}") as store:
+        store.upsert_nodes("Observation", pd.DataFrame([{"uid": "observation:x", "status": "moved",
+                                                         "detail": "to new.example", "redirects": ["a", "b"]}]))
+        store.upsert_nodes("Watch", pd.DataFrame([{"uid": "watch:site:x.example", "active": False}]))
+        row = store.query("MATCH (o:Observation) RETURN o.detail AS d, o.redirects AS r").iloc[0]
+        assert row["d"] == "to new.example" and list(row["r"]) == ["a", "b"]
+    db = ladybug.Database(str(path))
+    conn = ladybug.Connection(db)
+    conn.execute("ALTER TABLE Observation DROP status")  # a middle column: bulk loads would shift
+    del conn, db
+    with pytest.raises(StoreError, match="incompatible version"):
+        open_store(f"embedded:{path}")

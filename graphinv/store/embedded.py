@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..errors import ReadOnlyError, StoreError
-from ..schema import ladybug_ddl
+from ..schema import ladybug_ddl, ladybug_migrations
 from .base import GraphStore, looks_like_write
 from .frames import merge_with_stored, to_arrow
 
@@ -59,8 +59,14 @@ class EmbeddedStore(GraphStore):
         self._tx_depth = 0
         if not read_only:
             with self.transaction():
-                for statement in ladybug_ddl(self.schema):
+                for statement in ladybug_migrations(self._columns(), self.schema) + ladybug_ddl(self.schema):
                     self._execute(statement)
+
+    def _columns(self) -> dict[str, list[str]]:
+        """The stored tables and their columns, in order."""
+        tables = self._conn.execute("CALL show_tables() RETURN name").get_as_df()["name"].tolist()
+        return {t: self._conn.execute(f"CALL table_info('{t}') RETURN name").get_as_df()["name"].tolist()
+                for t in tables if t in self.schema.nodes or t in self.schema.edges}
 
     # -- queries -----------------------------------------------------------------------
     def _execute(self, cypher: str, params: dict | None = None):
