@@ -28,7 +28,7 @@ observations: ``entity, status, observed_at`` (+ ``platform, source, http_status
   with a platform) or a profile URL (twitter.com/x, x.com/x, t.me/x, host/@user), a
   Post for a tweet or t.me post URL, a Site for a bare domain or a home page, a Url
   otherwise. Statuses become active / suspended / deleted / not_found / withheld
-  (HTTP codes too: 2xx/3xx active, 404 not_found, 410 deleted, 451 withheld); another
+  / moved / unreachable / error (HTTP codes too: 2xx/3xx active, 404 not_found, 410 deleted, 451 withheld); another
   status is ``Reject("bad_status")``.
 reports: ``url, reported_at`` (+ ``report_id, reported_to, category, platform``):
   Report -REPORTED{time}-> the entity (resolved as for observations). Without a
@@ -110,6 +110,9 @@ STATUSES = {
     "does_not_exist": "not_found", "doesnt_exist": "not_found", "nxdomain": "not_found",
     "withheld": "withheld", "geoblocked": "withheld", "geo_blocked": "withheld", "blocked": "withheld",
     "country_withheld": "withheld",
+    # What `graphinv watch run` records besides, so its observations survive a CSV round trip.
+    "moved": "moved", "redirected": "moved", "unreachable": "unreachable", "timeout": "unreachable",
+    "error": "error",
 }
 PROFILE_HOSTS = {"twitter.com": "twitter", "x.com": "twitter", "mobile.twitter.com": "twitter",
                  "t.me": "telegram", "telegram.me": "telegram", "instagram.com": "instagram",
@@ -343,7 +346,8 @@ class _Rows:
         else:
             status = STATUSES.get(key)
         if status is None:
-            raise _RowError("bad_status", f"status {raw_status!r} is not one of active, suspended, deleted, not_found, withheld")
+            raise _RowError("bad_status", f"status {raw_status!r} is not one of active, suspended, deleted, "
+                            "not_found, withheld, moved, unreachable, error")
         entity = entity_of(row["entity"], platform, self.acc)
         if entity is None:
             raise _RowError("bad_row", f"entity {row['entity']!r} is neither a URL, a domain nor a handle")

@@ -188,6 +188,9 @@ def image(data: bytes, content_type: str = "image/png"):
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, a keep-alive client's delayed
+    # ACK would hold every response back by 40 ms.
+    disable_nagle_algorithm = True
     timeout = 30  # idle keep-alive connections must not pin a thread for ever
 
     @property

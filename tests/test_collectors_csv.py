@@ -164,3 +164,16 @@ def test_gzip_and_tab_separated(tmp_path):
     records = list(csv_tables.collect(cut))
     assert Counter(r.reason for r in records if isinstance(r, Reject)) == {"truncated_gzip": 1}
     assert sum(1 for r in records if isinstance(r, Edge) and r.kind == "REPOSTED") > 2
+
+
+def test_observations_with_watch_statuses(tmp_path):
+    """What `graphinv watch run` records reads back from a CSV export."""
+    path = tmp_path / "observations.csv"
+    path.write_text("entity,platform,status,observed_at\n"
+                    "https://old.example/,web,moved,2026-03-01T00:00:00Z\n"
+                    "https://slow.example/,web,unreachable,2026-03-01T00:00:00Z\n"
+                    "https://broken.example/,web,error,2026-03-01T00:00:00Z\n")
+    nodes, edges, rejects = split(csv_tables.collect(path))
+    observed = {e.dst: nodes[e.src].props["status"] for e in edges.values() if e.kind == "OBSERVED"}
+    assert rejects == [] and observed == {"site:old.example": "moved", "site:slow.example": "unreachable",
+                                          "site:broken.example": "error"}
