@@ -47,6 +47,7 @@ neo4j: neo4j-build
 
 bench: $(STAMP) neo4j-build
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/capture.py
 
 clean:
 	rm -rf var bench/out tests/artifacts
