@@ -1467,10 +1467,10 @@ def _write_watch_runs(out: Path, seed: int, checks: list[tuple]) -> None:
     """``web/watch-DAY.warc.gz``: the desk's `graphinv watch run` over the lineage sites
     each crawl day, seeing what the crawl saw at the same second (so the analysis of the
     crawls is unchanged), with the change since the check before."""
-    from collectors.web import parse_page
+    from collectors.web import observation_status
 
-    from .capture.watch import classify_change
-    from .normalize import text_hash
+    from .capture.fetch import Chain, Exchange
+    from .capture.watch import classify_change, fingerprint_of
 
     rng = random.Random(f"watch-{seed}")
     previous: dict[str, dict] = {}
@@ -1483,9 +1483,10 @@ def _write_watch_runs(out: Path, seed: int, checks: list[tuple]) -> None:
         w.warcinfo(ct, "Ostervale monitoring desk")
         for _, g, url, t, status, body, ctype in run:
             entity = site_uid(LINEAGE_DOMAINS[g])
-            outcome = {200: "active", 404: "not_found", 410: "deleted", 451: "withheld"}[status]
-            text = parse_page(body.decode("utf-8"), url).text if status == 200 else ""
-            fingerprint = "text:" + text_hash(text) if text else None
+            outcome = observation_status(status)
+            seen = Exchange(url, datetime.fromtimestamp(t, timezone.utc), status=status,
+                            headers=[("Content-Type", ctype)], body=body)
+            fingerprint = fingerprint_of(Chain(url, [seen]))
             change = classify_change(previous.get(entity), {"status": outcome}, fingerprint)
             previous[entity] = {"status": outcome, "fingerprint": fingerprint}
             record = w.exchange(url, t, status, body, ctype)

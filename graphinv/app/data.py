@@ -448,7 +448,8 @@ def run_cypher(store, cypher: str) -> pd.DataFrame:
 
 
 # -- watchlist ----------------------------------------------------------------------
-WATCH_DOWN = ("not_found", "deleted", "withheld", "suspended", "error", "unreachable")
+# Not serving its own content: taken down, or failing at the last check.
+WATCH_DOWN = (*REMOVED, "error", "unreachable")
 
 
 def watchlist(store, active_only: bool = False) -> pd.DataFrame:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..normalize import registered_domain
-from .fetch import Chain, Fetcher, FetchPolicy, chain_outcome, decoded_body
+from .fetch import Chain, Fetcher, FetchPolicy, chain_outcome, html_page
 from .warc import WarcOut
 
 MAX_PAGES = 50
@@ -54,10 +54,6 @@ class CrawlResult:
     resources: list[Fetched] = field(default_factory=list)
     contacted: list[tuple[str, int, str]] = field(default_factory=list)
     records: int = 0
-
-    @property
-    def failures(self) -> list[Fetched]:
-        return [f for f in self.pages + self.resources if f.outcome["status"] in ("unreachable", "error")]
 
 
 def capture_name(kind: str, seeds: list[str], now: datetime | None = None) -> str:
@@ -98,8 +94,6 @@ def crawl(seeds: list[str], path: Path, policy: FetchPolicy | None = None, *, de
           delay: float = 1.0, on_fetch: Callable[[Fetched], None] | None = None) -> CrawlResult:
     """Fetch ``seeds`` (and, up to ``depth`` links away, the pages they link to) into
     the WARC.gz at ``path``; see the module docstring."""
-    from collectors.web import _looks_like_html, charset_of, decode_html, parse_page
-
     policy = policy or FetchPolicy()
     domains = {registered_domain(s) for s in seeds} - {None}
     out = WarcOut(path, description=f"graphinv collect web: {' '.join(seeds)[:2000]}",
@@ -123,13 +117,9 @@ def crawl(seeds: list[str], path: Path, policy: FetchPolicy | None = None, *, de
             while queue and len(result.pages) < max_pages:
                 url, level = queue.popleft()
                 final = fetch(url, "page").final
-                if final is None or final.status is None or not 200 <= final.status < 300:
+                parsed = html_page(final, policy.max_bytes)[1] if final is not None else None
+                if parsed is None:
                     continue
-                body = decoded_body(final, policy.max_bytes)
-                if not body or not _looks_like_html(final.mime, body):
-                    continue
-                html, _ = decode_html(body, charset_of(final.header("Content-Type")))
-                parsed = parse_page(html, final.url)
                 wanted = [u for u, _, _ in parsed.images if not u.startswith("data:")] + parsed.resources
                 fetched_here = 0
                 for resource in wanted:

@@ -27,11 +27,10 @@ COLUMNS = ["time", "kind", "url", "status", "http_status", "change", "content_sh
 
 def entity_uid(store, text: str) -> str:
     """The uid ``text`` names (a uid, a URL or a domain), checked against the store."""
-    from .watch import resolve_entity
+    from .watch import as_uid, resolve_entity
 
     text = text.strip()
-    is_uid = "://" not in text and text.split(":", 1)[0] in ("site", "account", "url", "post", "observation")
-    uid = text if is_uid else resolve_entity(None, text)[0]
+    uid = as_uid(text, ("Site", "Account", "Url", "Post", "Observation")) or resolve_entity(None, text)[0]
     found = store.query("MATCH (n) WHERE n.uid = $uid RETURN count(n) AS c", {"uid": uid})
     if found.empty or int(found.iloc[0, 0]) == 0:
         raise InputError(f"{uid} is not in the store (graphinv query --cypher 'MATCH (n) WHERE n.uid "
@@ -57,7 +56,7 @@ def verify_row(row: dict) -> str:
     """Re-read the bytes a row points at; see the module docstring for the answers."""
     warc, offset, sha = row.get("warc_file"), row.get("warc_offset"), row.get("content_sha256")
     if isinstance(warc, str) and warc and offset is not None and not pd.isna(offset):
-        return _verify_warc(Path(warc), int(offset), sha if isinstance(sha, str) else None, row.get("url"))
+        return _verify_warc(Path(warc), int(offset), sha if isinstance(sha, str) else None)
     source = row.get("source_file")
     if isinstance(source, str) and source and isinstance(sha, str) and sha:
         path = Path(source)
@@ -85,7 +84,7 @@ def read_record(path: Path, offset: int):
         return record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), digest.hexdigest()
 
 
-def _verify_warc(path: Path, offset: int, sha: str | None, url) -> str:
+def _verify_warc(path: Path, offset: int, sha: str | None) -> str:
     if not path.is_file():
         return "missing"
     found = read_record(path, offset)

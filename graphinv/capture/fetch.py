@@ -447,7 +447,18 @@ def decoded_body(exchange: Exchange, limit: int = MAX_BYTES) -> bytes:
     return exchange.body[:limit]
 
 
-GONE_HTTP = {404: "not_found", 410: "deleted", 451: "withheld"}
+def html_page(exchange: Exchange, max_bytes: int = MAX_BYTES):
+    """(decoded body, parsed page) of a 2xx response; the page is None when the body is
+    not HTML, and both are empty without a 2xx body."""
+    from collectors.web import _looks_like_html, charset_of, decode_html, parse_page
+
+    if exchange.status is None or not 200 <= exchange.status < 300:
+        return b"", None
+    body = decoded_body(exchange, max_bytes)
+    if not body or not _looks_like_html(exchange.mime, body):
+        return body, None
+    html, _ = decode_html(body, charset_of(exchange.header("Content-Type")))
+    return body, parse_page(html, exchange.url)
 
 
 def chain_outcome(chain: Chain) -> dict:
@@ -467,6 +478,8 @@ def chain_outcome(chain: Chain) -> dict:
     >>> chain_outcome(Chain("http://old.example/", [Exchange("http://old.example/", _now(), status=451)]))["status"]
     'withheld'
     """
+    from collectors.web import observation_status
+
     from ..normalize import registered_domain
 
     final = chain.final
@@ -485,12 +498,8 @@ def chain_outcome(chain: Chain) -> dict:
         out["status"] = "unreachable"
     elif start_domain and end_domain and start_domain != end_domain:
         out["status"] = "moved"
-    elif final.status in GONE_HTTP:
-        out["status"] = GONE_HTTP[final.status]
-    elif 200 <= final.status < 400:
-        out["status"] = "active"
     else:
-        out["status"] = "error"
+        out["status"] = observation_status(final.status)
     if final is not None and final.truncated and not out["detail"]:
         out["detail"] = f"body cut off ({final.truncated}) after {len(final.body):,} bytes"
     return out

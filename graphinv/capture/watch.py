@@ -45,14 +45,14 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from ..analysis.takedown import REMOVED_STATUSES as GONE
 from ..errors import InputError
 from ..normalize import canonical_url, registered_domain, text_hash
 from ..records import kind_of, site_uid, watch_uid
 from .crawl import CAPTURES, write_chain
-from .fetch import Chain, Fetcher, FetchPolicy, chain_outcome, decoded_body
+from .fetch import MAX_BYTES, Chain, Fetcher, FetchPolicy, chain_outcome, html_page
 from .warc import WarcOut
 
-GONE = frozenset({"not_found", "deleted", "withheld", "suspended"})
 CHANGES = ("taken_down", "moved", "back", "content_changed", "unreachable", "status_changed")
 PROFILE_URLS = {"twitter": "https://x.com/{handle}", "telegram": "https://t.me/{handle}",
                 "instagram": "https://www.instagram.com/{handle}/", "tiktok": "https://www.tiktok.com/@{handle}",
@@ -88,22 +88,16 @@ def classify_change(previous: dict | None, outcome: dict, fingerprint: str | Non
     return "unchanged"
 
 
-def fingerprint_of(chain: Chain, max_bytes: int) -> str | None:
+def fingerprint_of(chain: Chain, max_bytes: int = MAX_BYTES) -> str | None:
     """``text:<hash>`` of an HTML page's extracted text, else ``sha256:<hex>`` of the
     decoded body; None without a 2xx body."""
-    from collectors.web import _looks_like_html, charset_of, decode_html, parse_page
-
-    final = chain.final
-    if final is None or final.status is None or not 200 <= final.status < 300:
+    if chain.final is None:
         return None
-    body = decoded_body(final, max_bytes)
+    body, page = html_page(chain.final, max_bytes)
     if not body:
         return None
-    if _looks_like_html(final.mime, body):
-        html, _ = decode_html(body, charset_of(final.header("Content-Type")))
-        text = parse_page(html, final.url).text
-        if text:
-            return "text:" + text_hash(text)
+    if page is not None and page.text:
+        return "text:" + text_hash(page.text)
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
@@ -124,9 +118,7 @@ def resolve_entity(store, text: str) -> tuple[str, str, list[tuple[str, str, dic
     from collectors.csv_tables import entity_of
 
     text = text.strip()
-    prefix = text.split(":", 1)[0]
-    if prefix in ("site", "account", "url", "post") and "://" not in text:
-        kind_of(text)
+    if as_uid(text, ("Site", "Account", "Url", "Post")):
         return text, _url_of_uid(store, text), []
     acc = Accumulator()
     entity = entity_of(text, "web", acc)
@@ -135,6 +127,20 @@ def resolve_entity(store, text: str) -> tuple[str, str, list[tuple[str, str, dic
     url = text if "://" in text else canonical_url(text)
     nodes = [(node.kind, node.uid, node.props) for node in acc.drain()]
     return entity, url, nodes
+
+
+def as_uid(text: str, kinds: tuple[str, ...]) -> str | None:
+    """``text`` when it is a uid of one of ``kinds`` (not a URL), else None.
+
+    >>> as_uid("site:x.org", ("Site",)), as_uid("https://x.org/", ("Site", "Url"))
+    ('site:x.org', None)
+    """
+    if "://" in text:
+        return None
+    try:
+        return text if kind_of(text) in kinds else None
+    except ValueError:
+        return None
 
 
 def _url_of_uid(store, uid: str) -> str:
@@ -175,10 +181,7 @@ def _put(store, resolved: list[tuple[str, str, list]], note: str = "", now: int 
     with store.transaction():
         for kind, rows in entities.items():
             store.upsert_nodes(kind, pd.DataFrame(rows))
-        existing = _watch_rows(store)
-        for row in watches:  # keep the first added_at of an entity watched before
-            if row["uid"] in existing:
-                row["added_at"] = existing[row["uid"]]["added_at"]
+        # added_at merges by min (schema): re-adding keeps the first time it was watched.
         store.upsert_nodes("Watch", pd.DataFrame(watches))
         store.upsert_edges("WATCHES", pd.DataFrame(edges))
     return watches

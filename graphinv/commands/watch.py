@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -18,10 +17,9 @@ CHANGED_EXIT = 3
 
 
 def _iso(value) -> str:
-    try:
-        return datetime.fromtimestamp(int(value), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (TypeError, ValueError, OverflowError):
-        return "-"
+    from ..export.common import iso  # not at import: every graphinv command loads this module
+
+    return iso(value) or "-"
 
 
 @main.group()
