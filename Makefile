@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 NEO4J_PORT ?= 7687
 PYTEST_ARGS ?=
 
-.PHONY: install test demo neo4j neo4j-build tools system-packages bench clean
+.PHONY: install lint test demo neo4j neo4j-build tools system-packages bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "graphinv needs Python 3.11 or newer")'
@@ -36,7 +36,12 @@ system-packages:
 	  || { echo "make: could not install chromium, chromium-driver and poppler-utils with apt-get"; exit 1; }; \
 	fi
 
-test: $(STAMP) neo4j-build system-packages
+# The layer contract (pyproject's [tool.importlinter]) and ruff run before the suite.
+lint: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check .
+
+test: $(STAMP) lint neo4j-build system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 demo: $(STAMP)

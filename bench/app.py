@@ -51,8 +51,10 @@ def generate_store(uri: str, posts: int, seed: int = 7) -> None:
         for start in range(0, posts, chunk):
             part = slice(start, start + chunk)
             store.upsert_nodes("Post", pd.DataFrame({
-                "uid": post_uids[part], "platform": "twitter", "post_id": [u.rsplit(":", 1)[1] for u in post_uids[part]],
-                "account": [accounts[a] for a in authors[part]], "text": [f"post number {i}" for i in range(start, min(posts, start + chunk))],
+                "uid": post_uids[part], "platform": "twitter",
+                "post_id": [u.rsplit(":", 1)[1] for u in post_uids[part]],
+                "account": [accounts[a] for a in authors[part]],
+                "text": [f"post number {i}" for i in range(start, min(posts, start + chunk))],
                 "created_at": times[part], "source_file": "bench/generated.jsonl"}))
             store.upsert_edges("POSTED", pd.DataFrame({
                 "src": [accounts[a] for a in authors[part]], "dst": post_uids[part], "time": times[part]}))

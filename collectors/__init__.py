@@ -11,6 +11,8 @@ yes. A collector is a module with ``name``, ``description``, ``detect(path)`` an
 from __future__ import annotations
 
 import importlib
+import os
+import stat
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -100,19 +102,43 @@ def _hidden(path: Path, root: Path) -> bool:
             or path.name.endswith(_SIDE_FILES))
 
 
+def _entries(root: Path) -> list[Path]:
+    """Everything under ``root`` that is not a folder it can walk into: files, FIFOs,
+    sockets, broken links and symlink loops, links to folders (not followed) and the
+    folders it cannot list."""
+    found: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        found.append(Path(exc.filename))
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable):
+        found.extend(Path(folder, name) for name in files)
+        found.extend(Path(folder, name) for name in dirs if os.path.islink(os.path.join(folder, name)))
+    return found
+
+
 def iter_inputs(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Any]]:
     """Each input file with its collector (None when no collector reads it).
 
     Folders are walked recursively in sorted order, skipping hidden files and folders
     (``.git``, ``.DS_Store``…) and the ``NAME.sha256`` and ``NAME.part`` files graphinv
     writes beside its captures; a folder of saved pages gives one item per ``.html``
-    file. A file named explicitly is given even when hidden.
+    file. A file named explicitly is given even when hidden. What is not a regular
+    file (a FIFO, a symlink loop, a link to a folder, a folder that cannot be listed)
+    is given with None and never opened, so that ingest can say why it was skipped.
     """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not _hidden(child, path):
-                    yield child, find_collector(child)
+            for child in sorted(_entries(path)):
+                if not _hidden(child, path):
+                    yield child, (find_collector(child) if _regular(child) else None)
         else:
-            yield path, find_collector(path)
+            yield path, (find_collector(path) if _regular(path) else None)
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)  # follows a link to a file
+    except OSError:
+        return False

@@ -23,7 +23,7 @@ import zlib
 from pathlib import Path
 from typing import IO, Any, Iterator, Protocol, runtime_checkable
 
-from graphinv.normalize import canonical_url, registered_domain
+from graphinv.normalize import canonical_url
 from graphinv.records import (
     Edge,
     Node,
@@ -32,8 +32,8 @@ from graphinv.records import (
     kind_of,
     media_uid,
     site_uid,
-    url_uid,
 )
+from graphinv.resolve import url_records  # collectors register URLs as the entity resolver does
 
 __all__ = [
     "Collector",
@@ -272,25 +272,6 @@ class Accumulator:
                 props["last_seen"] = last
             yield Node(kind, uid, props)
         self.nodes = {}
-
-
-def url_records(
-    acc: Accumulator, raw: str, expansions: dict | None = None, time: int | None = None
-) -> str | None:
-    """Register a Url (and its Site, with Url -ON_SITE-> Site) in ``acc``; its uid.
-
-    The ON_SITE edge is given back by :meth:`Accumulator.drain` callers through
-    :func:`site_edges`; None when ``raw`` is not a usable URL.
-    """
-    canon = canonical_url(raw, expansions)
-    if canon is None:
-        return None
-    uid = url_uid(canon)
-    domain = registered_domain(canon)
-    acc.add("Url", uid, {"url": canon, "domain": domain, "original": raw.strip()}, time)
-    if domain is not None:
-        acc.add("Site", site_uid(domain), {"domain": domain}, time)
-    return uid
 
 
 def site_edges(acc: Accumulator) -> Iterator[Edge]:

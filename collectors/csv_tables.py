@@ -24,12 +24,14 @@ shares (Coordination Network Toolkit CSV): ``message_id, user_id, username,
   space-separated ``urls``.
 observations: ``entity, status, observed_at`` (+ ``platform, source, http_status``):
   an Observation node ``observation_uid(entity uid, time, source)`` -OBSERVED{time}->
-  the entity. The entity is an Account for a handle (``@x``, or any non-URL value
-  with a platform) or a profile URL (twitter.com/x, x.com/x, t.me/x, host/@user), a
-  Post for a tweet or t.me post URL, a Site for a bare domain or a home page, a Url
-  otherwise. Statuses become active / suspended / deleted / not_found / withheld
-  / moved / unreachable / error (HTTP codes too: 2xx/3xx active, 404 not_found, 410 deleted, 451 withheld); another
-  status is ``Reject("bad_status")``.
+  the entity. The entity (resolved by :mod:`graphinv.resolve`) is an Account for a
+  handle (``@x``, or any non-URL value with a platform) or a profile URL (twitter.com/x,
+  x.com/x, t.me/x, host/@user), a Post for a tweet or t.me post URL, a Site for a bare
+  domain or a home page, a Url otherwise. Statuses and their spellings are the
+  vocabulary's (``graphinv/vocabulary.yaml``:
+  active, moved, suspended, deleted, not_found, withheld, error, unreachable; HTTP codes
+  too: 2xx/3xx active, 404 not_found, 410 deleted, 451 withheld); another status is
+  ``Reject("bad_status")``.
 reports: ``url, reported_at`` (+ ``report_id, reported_to, category, platform``):
   Report -REPORTED{time}-> the entity (resolved as for observations). Without a
   ``report_id`` the id is the first 16 hex of sha1(url|reported_at|reported_to).
@@ -54,8 +56,9 @@ from typing import Any, Iterator
 
 from graphinv.normalize import (
     canonical_url,
+    clean_int,
     normalise_handle,
-    registered_domain,
+    path_text,
     text_fingerprints,
     to_epoch,
 )
@@ -68,10 +71,10 @@ from graphinv.records import (
     observation_uid,
     post_uid,
     report_uid,
-    site_uid,
     target_uid,
-    url_uid,
 )
+from graphinv.resolve import account_ref, entity_of, is_urlish
+from graphinv.vocabulary import STATUS_SPELLINGS, STATUSES, status_of_http
 
 from .base import Accumulator, GzipTruncated, base_name, open_text, peek, site_edges, url_records
 
@@ -83,7 +86,8 @@ csv.field_size_limit(64 * 1024 * 1024)
 # table -> (required columns, optional columns); aliases map other spellings.
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "shares": (("account_id", "object_id", "content_id", "timestamp"), ("platform",)),
-    "cnt_shares": (("message_id", "user_id", "repost_id", "timestamp"), ("username", "reply_id", "message", "urls", "platform")),
+    "cnt_shares": (("message_id", "user_id", "repost_id", "timestamp"),
+                   ("username", "reply_id", "message", "urls", "platform")),
     "observations": (("entity", "status", "observed_at"), ("platform", "source", "http_status", "final_url")),
     "reports": (("url", "reported_at"), ("report_id", "reported_to", "category", "platform")),
     "targets": (("name",), ("aliases", "accounts", "kind", "platform")),
@@ -99,26 +103,6 @@ ALIASES = {
     "handle": "entity",
 }
 _EXTENSIONS = (".csv", ".tsv")
-STATUSES = {
-    "active": "active", "ok": "active", "live": "active", "online": "active", "up": "active",
-    "available": "active", "exists": "active", "found": "active", "restored": "active",
-    "suspended": "suspended", "banned": "suspended", "terminated": "suspended",
-    "disabled": "suspended", "locked": "suspended", "restricted": "suspended",
-    "deleted": "deleted", "removed": "deleted", "gone": "deleted", "taken_down": "deleted",
-    "takedown": "deleted", "deactivated": "deleted",
-    "not_found": "not_found", "notfound": "not_found", "missing": "not_found",
-    "does_not_exist": "not_found", "doesnt_exist": "not_found", "nxdomain": "not_found",
-    "withheld": "withheld", "geoblocked": "withheld", "geo_blocked": "withheld", "blocked": "withheld",
-    "country_withheld": "withheld",
-    # What `graphinv watch run` records besides, so its observations survive a CSV round trip.
-    "moved": "moved", "redirected": "moved", "unreachable": "unreachable", "timeout": "unreachable",
-    "error": "error",
-}
-PROFILE_HOSTS = {"twitter.com": "twitter", "x.com": "twitter", "mobile.twitter.com": "twitter",
-                 "t.me": "telegram", "telegram.me": "telegram", "instagram.com": "instagram",
-                 "facebook.com": "facebook", "tiktok.com": "tiktok", "youtube.com": "youtube",
-                 "gab.com": "gab", "truthsocial.com": "truthsocial", "gettr.com": "gettr",
-                 "vk.com": "vk", "bsky.app": "bluesky", "threads.net": "threads"}
 
 
 def _delimiter(header: str) -> str:
@@ -126,13 +110,23 @@ def _delimiter(header: str) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
-def _header(path: Path) -> list[str] | None:
+def read_header(path: Path) -> tuple[list[str], str] | None:
+    """A table's header cells (stripped, case kept) and its delimiter; None when the file
+    is empty or unreadable. The coordination analysis reads share tables with it too, so
+    ingest and analysis see the same columns (a header ``Account_ID;"object_id"`` gives
+    ``(["Account_ID", "object_id"], ";")``).
+    """
     head = peek(path, 65536).decode("utf-8-sig", errors="replace")
     line = head.splitlines()[0] if head else ""
     if not line:
         return None
-    row = next(csv.reader([line], delimiter=_delimiter(line)), [])
-    return [c.strip().lower() for c in row]
+    delimiter = _delimiter(line)
+    return [c.strip() for c in next(csv.reader([line], delimiter=delimiter), [])], delimiter
+
+
+def _header(path: Path) -> list[str] | None:
+    found = read_header(path)
+    return [c.lower() for c in found[0]] if found else None
 
 
 def _known(col: str) -> str:
@@ -155,7 +149,7 @@ def _choose(header: list[str]) -> tuple[str, list[str]]:
     """The table kind that best fits the header, and its missing required columns."""
     cols = set(header)
     best = None
-    for table, (required, optional) in TABLES.items():
+    for table, (required, _optional) in TABLES.items():
         missing = [c for c in required if c not in cols]
         score = (len(required) - len(missing)) / len(required), len(required) - len(missing)
         if best is None or score > best[0]:
@@ -163,86 +157,12 @@ def _choose(header: list[str]) -> tuple[str, list[str]]:
     return best[1], best[2]
 
 
-# ------------------------------------------------------------------ entities
-
-
-def _is_urlish(value: str) -> bool:
-    low = value.lower()
-    return "://" in low or low.startswith("www.") or ("/" in low and "." in low.split("/", 1)[0] and " " not in low)
-
-
-def _is_domain(value: str) -> bool:
-    return "." in value and " " not in value and "@" not in value and "/" not in value and registered_domain(value) is not None
-
-
-def entity_of(value: str, platform: str | None, acc: Accumulator) -> str | None:
-    """The uid of what ``value`` names (see the module docstring), registered in ``acc``."""
-    value = value.strip()
-    if not value:
-        return None
-    if _is_urlish(value) or (not platform or platform == "web") and _is_domain(value):
-        canon = canonical_url(value)
-        if canon is None:
-            return None
-        rest = canon.split("://", 1)[1]
-        host, _, path = rest.partition("/")
-        path = path.split("?", 1)[0]
-        parts = [p for p in path.split("/") if p]
-        service = PROFILE_HOSTS.get(host)
-        if service == "twitter" and len(parts) >= 3 and parts[1] == "status" and parts[2].isdigit():
-            uid = post_uid("twitter", parts[2])
-            acc.add("Post", uid, {"platform": "twitter", "post_id": parts[2], "url": canon})
-            return uid
-        if service == "telegram" and parts and parts[0] == "s":
-            parts = parts[1:]
-        if service == "telegram" and len(parts) == 2 and parts[1].isdigit():
-            pid = f"{parts[0].lower()}/{parts[1]}"
-            uid = post_uid("telegram", pid)
-            acc.add("Post", uid, {"platform": "telegram", "post_id": pid, "url": canon})
-            return uid
-        if service and len(parts) == 1 and parts[0] not in ("search", "home", "explore", "i", "share"):
-            return _account(acc, service, parts[0])
-        if service is None and len(parts) == 1 and parts[0].startswith("@"):
-            return _account(acc, "mastodon", f"{parts[0].lstrip('@')}@{host}")
-        if not parts and "?" not in canon:
-            domain = registered_domain(canon)
-            if domain is None:
-                return None
-            uid = site_uid(domain)
-            acc.add("Site", uid, {"domain": domain})
-            return uid
-        return url_records(acc, value)
-    if " " in value:
-        return None
-    return _account(acc, platform or "unknown", value)
-
-
-def _account(acc: Accumulator, platform: str, handle: str) -> str:
-    uid = account_uid(platform, handle)
-    acc.add("Account", uid, {"platform": platform.strip().lower(), "handle": normalise_handle(handle)})
-    return uid
-
-
-def _account_ref(value: str, platform: str | None, acc: Accumulator) -> str | None:
-    """A target's account: ``platform:handle``, a profile URL or ``@handle``."""
-    value = value.strip()
-    if not value:
-        return None
-    if _is_urlish(value):
-        uid = entity_of(value, platform, acc)
-        return uid if uid and uid.startswith("account:") else None
-    if ":" in value:
-        service, handle = value.split(":", 1)
-        return _account(acc, service, handle)
-    return _account(acc, platform or "unknown", value)
-
-
 # ------------------------------------------------------------------ rows
 
 
 class _Rows:
     def __init__(self, path: Path, platform: str, object_kind: str, minhash: bool, num_perm: int):
-        self.source = str(path)
+        self.source = path_text(path)
         self.platform = platform
         self.object_kind = object_kind
         self.minhash = minhash
@@ -267,7 +187,7 @@ class _Rows:
         author = account_uid(platform, account)
         self.acc.add("Account", author, {"platform": platform, "handle": normalise_handle(account)}, time)
         content_uid = post_uid(platform, content)
-        is_url = self.object_kind == "url" or (self.object_kind == "auto" and _is_urlish(obj))
+        is_url = self.object_kind == "url" or (self.object_kind == "auto" and is_urlish(obj))
         if is_url:
             link = url_records(self.acc, obj, None, time)
             if link is None:
@@ -336,18 +256,15 @@ class _Rows:
         http_status = None
         code = (row.get("http_status") or "").strip()
         if code.isdigit():
-            http_status = int(code)
+            http_status = clean_int(code)  # None for digits beyond 64 bits or not ASCII
         key = raw_status.lower().replace(" ", "_").replace("-", "_").replace("'", "")
-        if key.isdigit():
-            http_status = int(key)
-            code_n = int(key)
-            status = ("active" if 200 <= code_n < 400 else "not_found" if code_n == 404 else
-                      "deleted" if code_n == 410 else "withheld" if code_n == 451 else None)
+        if key.isdigit() and clean_int(key) is not None:
+            http_status = clean_int(key)
+            status = status_of_http(http_status, other=None)
         else:
-            status = STATUSES.get(key)
+            status = STATUS_SPELLINGS.get(key)
         if status is None:
-            raise _RowError("bad_status", f"status {raw_status!r} is not one of active, suspended, deleted, "
-                            "not_found, withheld, moved, unreachable, error")
+            raise _RowError("bad_status", f"status {raw_status!r} is not one of {', '.join(STATUSES)}")
         entity = entity_of(row["entity"], platform, self.acc)
         if entity is None:
             raise _RowError("bad_row", f"entity {row['entity']!r} is neither a URL, a domain nor a handle")
@@ -389,7 +306,7 @@ class _Rows:
         aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
         accounts = []
         for ref in (row.get("accounts") or "").split("|"):
-            uid = _account_ref(ref, platform or self.platform, self.acc)
+            uid = account_ref(ref, platform or self.platform, self.acc)
             if uid and uid not in accounts:
                 accounts.append(uid)
         props: dict[str, Any] = {"name": name_, "aliases": aliases, "accounts": accounts}

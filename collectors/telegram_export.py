@@ -47,7 +47,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
-from graphinv.normalize import normalise_handle, text_fingerprints, to_epoch
+from graphinv.normalize import normalise_handle, path_text, repair_surrogates, text_fingerprints, to_epoch
 from graphinv.records import Edge, Node, Record, Reject, account_uid, hashtag_uid, media_uid, post_uid
 
 from .base import Accumulator, GzipTruncated, base_name, open_text, peek, site_edges, url_records
@@ -59,6 +59,12 @@ _CHUNK = 1 << 20
 _MAX_MESSAGE = 64 << 20  # one message bigger than this means the file is broken
 _MESSAGES = re.compile(r'"messages"\s*:\s*\[')
 _HEADER = re.compile(r'"(name|type|id)"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+|null)')
+_STRUCTURE = re.compile(r'[\[\]{}"]')  # what changes the nesting depth, outside strings
+_STRING_END = re.compile(r'["\\]')
+# A "\ud800" escape that is not half of a pair: the only way a lone surrogate gets in
+# (bad bytes were replaced when the text was decoded). Only such messages are repaired.
+_HIGH, _LOW = r"\\u[dD][89abAB][0-9a-fA-F]{2}", r"\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+_LONE_SURROGATE = re.compile(f"{_HIGH}(?!{_LOW})|(?<!{_HIGH}){_LOW}")
 
 
 def detect(path: Path) -> bool:
@@ -92,7 +98,7 @@ def _flatten(text: Any) -> tuple[str, list[dict]]:
 class _Reader:
     def __init__(self, path: Path, hash_media: bool, minhash: bool, num_perm: int, username: str | None):
         self.path = path
-        self.source = str(path)
+        self.source = path_text(path)
         self.folder = path.parent
         self.hash_media = hash_media
         self.minhash = minhash
@@ -285,6 +291,7 @@ class _Stream:
         self.pos = 0
         self.offset = 0  # characters dropped from the front of buf
         self.eof = False
+        self.escaped = False  # the last decoded value may hold a lone surrogate
 
     def more(self) -> bool:
         if self.eof:
@@ -319,6 +326,7 @@ class _Stream:
                 value, end = decoder.raw_decode(self.buf, self.pos)
                 # A number at the very end of the buffer may continue in the next chunk.
                 if end < len(self.buf) or self.eof:
+                    self.escaped = _LONE_SURROGATE.search(self.buf, self.pos, end) is not None
                     self.pos = end
                     return value
             except json.JSONDecodeError as exc:
@@ -331,6 +339,37 @@ class _Stream:
                     raise _Broken("bad_json", f"{exc.msg} at character {self.offset + exc.pos}") from None
             if not self.more():
                 continue  # eof now set: the next round decides
+
+    def skip_value(self) -> None:
+        """Move past the JSON value at ``pos`` without decoding it: one nested too
+        deeply for the decoder. Tracks only brackets and strings."""
+        depth, at, in_string = 0, self.pos, False
+        while True:
+            match = (_STRING_END if in_string else _STRUCTURE).search(self.buf, at)
+            if match is None:
+                at = max(at, len(self.buf))
+                start = self.pos
+                if len(self.buf) - start > _MAX_MESSAGE:
+                    raise _Broken("bad_json", f"a message of over {_MAX_MESSAGE} characters")
+                if not self.more():
+                    raise _Broken("truncated_json", "the file ends inside a message")
+                at -= start - self.pos  # more() may have dropped the text before pos
+                continue
+            char, at = match.group(), match.end()
+            if in_string:
+                if char == "\\":
+                    at += 1
+                else:
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char in "[{":
+                depth += 1
+            else:
+                depth -= 1
+            if depth <= 0 and not in_string:
+                self.pos = at
+                return
 
     def find_messages(self) -> dict | None:
         """Advance past the next ``"messages": [`` and give the chat header before it.
@@ -346,6 +385,7 @@ class _Stream:
                 header: dict = {}
                 for key, value in _HEADER.findall(region):
                     header[key] = json.loads(value)  # the last one before "messages" wins
+                repair_surrogates(header)  # a chat name may hold a lone surrogate too
                 self.pos = match.end()
                 return header
             cut = max(self.pos, len(self.buf) - 64)  # the pattern may straddle chunks
@@ -389,10 +429,20 @@ def collect(
                     if nxt == "":
                         raise _Broken("truncated_json", "the file ends inside a messages list")
                     where_pos = stream.offset + stream.pos
-                    msg = stream.decode(decoder)
+                    try:
+                        msg = stream.decode(decoder)
+                    except RecursionError:
+                        stream.skip_value()
+                        yield Reject("too_deep", "a message nested too deeply to read", f"{path}@{where_pos}")
+                        continue
                     if not isinstance(msg, dict):
                         yield Reject("bad_item", f"a {type(msg).__name__} in messages", f"{path}@{where_pos}")
                         continue
+                    if stream.escaped:
+                        msg, repaired = repair_surrogates(msg)
+                        if repaired:
+                            yield Reject("bad_unicode", f"{repaired} string(s) with a lone surrogate kept with"
+                                         " U+FFFD in its place", f"{path}:message {msg.get('id')}")
                     out: list[Record] = []
                     try:
                         reject = reader.message(chat, msg, out)

@@ -14,9 +14,9 @@ idempotent upsert, the re-run completes the store.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import stat
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -25,9 +25,12 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
+from .digest import file_sha256
 from .errors import InputError
+from .normalize import path_text, printable
 from .records import Edge, Node, Reject, run_uid
 from .store import GraphStore
+from .store.frames import rows_to_frame
 
 # Records per write batch; smaller batches bound memory, larger ones write faster.
 BATCH_RECORDS = int(os.environ.get("GRAPHINV_INGEST_BATCH", 200_000))
@@ -43,7 +46,7 @@ class FileResult:
     nodes: int = 0
     edges: int = 0
     rejects: Counter = field(default_factory=Counter)
-    skipped: str = ""  # why the file was not read ("already ingested", "no collector")
+    skipped: str = ""  # why the file was not (wholly) read ("already ingested", "unreadable: …")
 
 
 @dataclass
@@ -66,14 +69,6 @@ class IngestSummary:
             row["rejects"].update(f.rejects)
             row["skipped"] += bool(f.skipped)
         return table
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class _Batch:
@@ -103,9 +98,9 @@ class _Batch:
         # Nodes first so that edges find their ends with their properties already set.
         with self.store.transaction():
             for kind, rows in self.nodes.items():
-                self.store.upsert_nodes(kind, pd.DataFrame(rows))
+                self.store.upsert_nodes(kind, rows_to_frame(rows))
             for kind, rows in self.edges.items():
-                self.store.upsert_edges(kind, pd.DataFrame(rows))
+                self.store.upsert_edges(kind, rows_to_frame(rows))
         self.written += self.size
         self.nodes.clear()
         self.edges.clear()
@@ -137,34 +132,44 @@ class _Ingest:
         self.pending: list[tuple[FileResult, dict]] = []
 
     def add_file(self, path: Path, collector, on_record=None, options: dict | None = None) -> FileResult:
-        sha = file_sha256(path)
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            return FileResult(path_text(path), collector.name, skipped=f"unreadable: {exc.strerror or exc}")
         run = run_uid(sha, collector.name)
-        result = FileResult(str(path), collector.name, run)
+        result = FileResult(path_text(path), collector.name, run)
         if not self.force and _run_state(self.store, run) == "complete":
             result.skipped = "already ingested"
             return result
-        run_props = {"uid": run, "source": str(path), "sha256": sha, "collector": collector.name,
+        run_props = {"uid": run, "source": path_text(path), "sha256": sha, "collector": collector.name,
                      "started_at": int(time.time()), "state": "running"}
         self.store.upsert_nodes("IngestRun", pd.DataFrame([run_props]))
         self.batch.run = run
         nodes, edges, items = set(), set(), set()
         count = 0
-        for record in collector.collect(path, **(options or {})):
-            if isinstance(record, Reject):
-                result.rejects[record.reason] += 1
-                continue
-            self.batch.add(record)
-            if isinstance(record, Node):
-                nodes.add(record.uid)
-                if record.kind in PRIMARY_KINDS:
-                    items.add(record.uid)
-            else:
-                edges.add(record.uid)
-            count += 1
-            if self.batch.size >= BATCH_RECORDS:
-                self.flush()
-            if on_record is not None and count % 5000 == 0:
-                on_record(count)
+        # Absolute (symlinks kept, so a Telegram export still finds its media beside it):
+        # the source_file / warc_file paths stored as evidence must resolve from any folder.
+        try:
+            for record in collector.collect(Path(os.path.abspath(path)), **(options or {})):
+                if isinstance(record, Reject):
+                    result.rejects[record.reason] += 1
+                    continue
+                self.batch.add(record)
+                if isinstance(record, Node):
+                    nodes.add(record.uid)
+                    if record.kind in PRIMARY_KINDS:
+                        items.add(record.uid)
+                else:
+                    edges.add(record.uid)
+                count += 1
+                if self.batch.size >= BATCH_RECORDS:
+                    self.flush()
+                if on_record is not None and count % 5000 == 0:
+                    on_record(count)
+        except OSError as exc:
+            # The file went away or turned unreadable mid-way: what was read is kept,
+            # and the run is marked failed so that the next ingest reads the file again.
+            result.skipped = f"read error: {exc.strerror or exc}"
         result.items, result.nodes, result.edges = len(items), len(nodes), len(edges)
         self.pending.append((result, run_props))
         return result
@@ -176,7 +181,8 @@ class _Ingest:
             return
         finished = int(time.time())
         self.store.upsert_nodes("IngestRun", pd.DataFrame([{
-            **props, "finished_at": finished, "state": "complete", "items": r.items, "nodes": r.nodes,
+            **props, "finished_at": finished, "state": "failed" if r.skipped else "complete",
+            "items": r.items, "nodes": r.nodes,
             "edges": r.edges, "rejected": sum(r.rejects.values()),
             "rejects": json.dumps(dict(sorted(r.rejects.items())))} for r, props in self.pending]))
         self.pending.clear()
@@ -199,24 +205,82 @@ def ingest_paths(store: GraphStore, paths: Iterable[str | Path], force: bool = F
     paths = [Path(p) for p in paths]
     for p in paths:
         if not p.exists():
-            raise InputError(f"{p}: no such file or folder")
+            what = "a broken symlink or a symlink loop" if p.is_symlink() else "no such file or folder"
+            raise InputError(f"{printable(p)}: {what}")
+        special = _special_kind(p)
+        if special:
+            # Opening a FIFO would wait for a writer forever.
+            raise InputError(f"{printable(p)}: {special}, not a file or folder; not read")
     inputs = list(iter_inputs(paths))
     summary = IngestSummary()
     job = _Ingest(store, force)
-    total = sum(p.stat().st_size for p, c in inputs if c is not None)
+    total = sum(_size(p) for p, c in inputs if c is not None)
     with _progress(progress, total) as bar:
         for path, collector in inputs:
             if collector is None:
-                summary.files.append(FileResult(str(path), "(none)", skipped="no collector reads this file"))
+                summary.files.append(FileResult(path_text(path), "(none)", skipped=_skip_reason(path)))
                 continue
-            bar.describe(f"{collector.name}: {path.name}")
+            label = f"{collector.name}: {printable(path.name)}"
+            bar.describe(label)
             summary.files.append(job.add_file(
                 path, collector, options=(options or {}).get(collector.name),
-                on_record=lambda n: bar.describe(f"{collector.name}: {path.name} ({n:,} records)")))
-            bar.advance(path.stat().st_size)
+                on_record=lambda n, label=label: bar.describe(f"{label} ({n:,} records)")))
+            bar.advance(_size(path))
         bar.describe("writing to the store")
         job.flush()
     return summary
+
+
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                  (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _special_kind(path: Path) -> str | None:
+    """"a FIFO", "a socket"… for what is neither a file nor a folder, else None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    return next((name for test, name in _SPECIAL_FILES if test(mode)), None)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _skip_reason(path: Path) -> str:
+    """Why no collector reads ``path``, as the ingest summary reports it."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            return "a broken symlink or a symlink loop"
+        return f"unreadable: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode):
+        if path.is_symlink():
+            return "a link to a folder (not followed)"
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as exc:
+            return f"unreadable folder: {exc.strerror or exc}"
+        return "a folder that could not be listed"
+    special = _special_kind(path)
+    if special:
+        return f"{special}, not a regular file"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    if head.startswith((b"\xff\xfe\0\0", b"\0\0\xfe\xff")):
+        return "UTF-32 text: no collector reads it; save it as UTF-8"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) == 4 and b"\0\0" in (head[::2], head[1::2])):
+        return "UTF-16 text: no collector reads it; save it as UTF-8"
+    return "no collector reads this file"
 
 
 class _progress:
@@ -238,7 +302,9 @@ class _progress:
 
     def describe(self, text: str) -> None:
         if self._bar is not None:
-            self._bar.update(self._task, description=text)
+            from rich.markup import escape  # a file name is not rich markup
+
+            self._bar.update(self._task, description=escape(text))
 
     def advance(self, size: int) -> None:
         if self._bar is not None:

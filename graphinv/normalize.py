@@ -1,7 +1,8 @@
 """Value cleaners shared by every collector: URLs, domains, times, handles and text.
 
 Every cleaner returns None (or an empty string for the text helpers) for a value it
-cannot read instead of raising, so one bad field never stops an ingest.
+cannot read instead of raising, so one bad field never stops an ingest. (Longer than
+our usual 600 lines: every value cleaner lives here, so collectors look in one place.)
 
 >>> canonical_url("HTTP://www.Example.org:80/a/?utm_source=x&b=2&a=1#top")
 'https://example.org/a?a=1&b=2'
@@ -30,11 +31,18 @@ import numpy as np
 import tldextract
 from datasketch import MinHash
 
+from .vocabulary import PLATFORMS
+
 __all__ = [
     "canonical_url",
     "registered_domain",
     "url_host",
     "to_epoch",
+    "clean_int",
+    "clean_text",
+    "repair_surrogates",
+    "path_text",
+    "printable",
     "normalise_handle",
     "normalise_text",
     "text_hash",
@@ -61,7 +69,7 @@ TRACKING_PARAMS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "mtm_")
 # Twitter/X share links add ?s=20&t=… (the client and a share token).
-TWITTER_HOSTS = frozenset({"twitter.com", "x.com", "mobile.twitter.com", "mobile.x.com"})
+TWITTER_HOSTS = frozenset(PLATFORMS["twitter"].hosts)
 TWITTER_SHARE_PARAMS = frozenset({"s", "t", "ref_src", "ref_url"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _HOST_OK = re.compile(r"^[a-z0-9\-._~\u0080-\U0010ffff]+$")
@@ -342,6 +350,128 @@ def to_epoch(value) -> int | None:
     if isinstance(value, (np.integer, np.floating)):
         return to_epoch(value.item())
     return None
+
+
+# --------------------------------------------------------------------------- numbers, strings
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # what both stores hold in an int property
+
+
+def clean_int(value) -> int | None:
+    """An int the stores can hold (64 bits), from an int, a finite float or a numeric
+    string; None for anything else (``Infinity``, ``1e400``, 2**70, "n/a").
+
+    >>> clean_int("12"), clean_int(7.9), clean_int("1e3")
+    (12, 7, 1000)
+    >>> clean_int(2**70), clean_int(float("inf")), clean_int(True), clean_int("²")
+    (None, None, None, None)
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (np.integer, np.floating)):
+        value = value.item()
+    if isinstance(value, int):
+        result = value
+    else:
+        if isinstance(value, str):
+            try:
+                value = int(value.strip(), 10)  # exact, where float() would round
+            except ValueError:
+                pass
+        if not isinstance(value, int):
+            try:
+                number = float(value)
+            except (TypeError, ValueError, OverflowError):
+                return None
+            if not math.isfinite(number):
+                return None
+            value = int(number)
+        result = value
+    return result if INT64_MIN <= result <= INT64_MAX else None
+
+
+# A surrogate code point is legal in JSON ("\ud800") and in a Python str, but not in
+# UTF-8: the stores refuse it. A tweet cut inside an emoji leaves one behind.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_REPLACEMENT = "\ufffd"
+
+
+def clean_text(value: str) -> str:
+    """``value`` with each lone surrogate replaced by U+FFFD, so it encodes as UTF-8.
+
+    >>> clean_text("cut \\ud83d") == "cut \\ufffd"
+    True
+    """
+    return _SURROGATE.sub(_REPLACEMENT, value) if _SURROGATE.search(value) else value
+
+
+def repair_surrogates(value):
+    """``(value, changed)``: parsed JSON with lone surrogates in its strings (and keys)
+    replaced by U+FFFD, in place, and how many strings that changed. Iterative, so a
+    deeply nested value cannot overflow the stack.
+
+    >>> repair_surrogates({"name": "a\\ud800", "tags": ["ok", "\\udfff"]})
+    ({'name': 'a\ufffd', 'tags': ['ok', '\ufffd']}, 2)
+    """
+    if isinstance(value, str):
+        fixed = clean_text(value)
+        return fixed, int(fixed is not value)
+    changed = 0
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key in list(node):
+                item = node[key]
+                if isinstance(item, str):
+                    if _SURROGATE.search(item):
+                        node[key] = _SURROGATE.sub(_REPLACEMENT, item)
+                        changed += 1
+                elif isinstance(item, (dict, list)):
+                    stack.append(item)
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    node[_SURROGATE.sub(_REPLACEMENT, key)] = node.pop(key)
+                    changed += 1
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                if isinstance(item, str):
+                    if _SURROGATE.search(item):
+                        node[i] = _SURROGATE.sub(_REPLACEMENT, item)
+                        changed += 1
+                elif isinstance(item, (dict, list)):
+                    stack.append(item)
+    return value, changed
+
+
+def path_text(path) -> str:
+    """A file path as valid UTF-8 text: bytes of a name that are not UTF-8 (which
+    Python keeps as lone surrogates) are written ``\\xNN``.
+
+    >>> path_text(b"caf\\xe9.jsonl".decode("utf-8", "surrogateescape"))
+    'caf\\\\xe9.jsonl'
+    """
+    raw = str(path)
+    if not _SURROGATE.search(raw):
+        return raw
+    return raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+# Control characters, and the bidirectional overrides that can make a name read as
+# another on screen ("cod\u202egnp.exe").
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text) -> str:
+    """``text`` (a path, a name) safe to print on a terminal: control characters and
+    bidi overrides escaped, undecodable bytes of a path as ``\\xNN``.
+
+    >>> printable("evil\\x1b[2Jname\\n.jsonl")
+    'evil\\\\x1b[2Jname\\\\n.jsonl'
+    """
+    text = path_text(text)
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 # --------------------------------------------------------------------------- handles, text

@@ -14,7 +14,10 @@ A query file opens with a block of ``//`` comment lines holding YAML::
 
 Parameter types: ``string``, ``int``, ``float``, ``bool``, ``strings`` (a list; on the
 command line comma separated) and ``time`` (epoch seconds in the store; ISO 8601 dates
-such as ``2024-03-01`` or ``2024-03-01T12:00:00Z`` are converted at this edge).
+such as ``2024-03-01`` or ``2024-03-01T12:00:00Z`` are converted at this edge). A
+``strings`` parameter may take its default from the vocabulary instead of spelling it,
+``removed: {type: strings, vocabulary: gone_statuses}`` (the names are
+:data:`graphinv.vocabulary.LISTS`), so a query follows a status added there.
 
 Where the two stores spell Cypher differently, a query has one file per backend,
 ``NAME.neo4j.cypher`` and ``NAME.embedded.cypher``, with the same header; otherwise one
@@ -42,6 +45,8 @@ import pandas as pd
 import yaml
 
 from .errors import InputError
+from .vocabulary import LISTS
+from .store.gate import Limits, default_limits
 
 BACKENDS = ("embedded", "neo4j")
 PARAM_TYPES = ("string", "int", "float", "bool", "strings", "time")
@@ -61,6 +66,7 @@ class Parameter:
     default: Any = None
     required: bool = False
     description: str = ""
+    vocabulary: str = ""  # the vocabulary list the default comes from, if any
 
 
 @dataclass(frozen=True)
@@ -127,10 +133,16 @@ def _parameters(meta: dict, where: str) -> tuple[Parameter, ...]:
             raise InputError(f"{where}: parameter {name!r} has unknown type {ptype!r}; use one of {PARAM_TYPES}")
         required = bool(spec.get("required", False))
         default = spec.get("default")
+        listed = str(spec.get("vocabulary") or "")
+        if listed:
+            if ptype != "strings" or listed not in LISTS or default is not None:
+                raise InputError(f"{where}: parameter {name!r}: vocabulary: takes a strings parameter without "
+                                 f"a default and one of {', '.join(LISTS)}")
+            default = list(LISTS[listed])
         if default is None and not required:
             raise InputError(f"{where}: optional parameter {name!r} needs a default "
                              "(LadybugDB cannot type a null parameter)")
-        out.append(Parameter(str(name), ptype, default, required, str(spec.get("description", ""))))
+        out.append(Parameter(str(name), ptype, default, required, str(spec.get("description", "")), listed))
     return tuple(out)
 
 
@@ -300,31 +312,30 @@ def literal(value: str) -> Any:
     return parsed if not isinstance(parsed, dict) else value
 
 
-def backend_of(store) -> str:
-    """``embedded`` or ``neo4j``, from the store's URI."""
-    from .store import parse_store_uri
-
-    return parse_store_uri(store.uri)[0]
-
-
-def run(store, name: str, *, write: bool = False, **params: Any) -> pd.DataFrame:
+def run(store, name: str, *, write: bool = False, limits: Limits | None = None, **params: Any) -> pd.DataFrame:
     """Run the named query on ``store`` with typed ``params``; reads run read-only.
 
     A query whose header says ``writes: true`` needs ``write=True``; a read query is
-    always sent read-only, so a store refuses it if its text writes after all.
+    always sent read-only, through the query gate, so a store refuses it if its text
+    writes after all. ``limits`` bound its time and rows (see :class:`Limits`).
     """
     query = get_query(name)
     values = coerce_params(query, params)
     if query.writes and not write:
         raise InputError(f"query {name!r} writes to the store; pass --write (write=True) to run it")
-    return store.query(query.text(backend_of(store)), values, write=query.writes and write)
+    return store.query(query.text(store.backend), values, write=query.writes and write, limits=limits)
 
 
-def run_cypher(store, cypher: str, params: dict | None = None, write: bool = False) -> pd.DataFrame:
-    """Ad-hoc Cypher (``graphinv query --cypher``), read-only unless ``write``."""
+def run_cypher(store, cypher: str, params: dict | None = None, write: bool = False,
+               limits: Limits | None = None) -> pd.DataFrame:
+    """Ad-hoc Cypher (``graphinv query --cypher``, the app's console): read-only unless
+    ``write``, so it passes the query gate, and bounded by ``limits`` (by default
+    :func:`default_limits`: 30 s, 100,000 rows)."""
     if not cypher.strip():
         raise InputError("--cypher needs a query text")
-    return store.query(cypher, params or {}, write=write)
+    if limits is None and not write:
+        limits = default_limits()
+    return store.query(cypher, params or {}, write=write, limits=limits)
 
 
 def describe(query: Query) -> str:

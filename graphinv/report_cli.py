@@ -6,6 +6,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from .normalize import printable
+
 
 def print_ingest_summary(summary) -> None:
     """One row per collector: files, items, nodes, edges and rejects by reason."""
@@ -19,4 +21,4 @@ def print_ingest_summary(summary) -> None:
     Console(width=140).print(table)
     for f in summary.files:
         if f.skipped and f.skipped != "already ingested":
-            click.echo(f"skipped {f.path}: {f.skipped}")
+            click.echo(f"skipped {printable(f.path)}: {f.skipped}")  # a name may hold escape codes

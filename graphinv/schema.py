@@ -179,7 +179,8 @@ def describe(schema: Schema = SCHEMA) -> str:
     lines += ["", "Edges", ""]
     for kind in schema.edges.values():
         ends = ", ".join(f"{a}->{b}" for a, b in kind.between)
-        tags = ("  (repeats: keyed by `key`)" if kind.repeats else "") + ("  (written by analysis)" if kind.analysis else "")
+        tags = (("  (repeats: keyed by `key`)" if kind.repeats else "")
+                + ("  (written by analysis)" if kind.analysis else ""))
         lines.append(f"  {kind.name}: {ends}{tags}")
         props = [f"{p.name} {p.type}" for p in kind.properties.values()
                  if p.name not in COMMON and p.name not in EDGE_COMMON]

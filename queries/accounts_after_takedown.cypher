@@ -1,15 +1,16 @@
 // name: accounts_after_takedown
 // title: Accounts created soon after a takedown
 // description: >
-//   For each account observed removed (suspended, deleted, not_found, withheld; the
-//   first such observation is the takedown), the accounts on the same platform created
+//   For each account observed removed (a status of `removed`; the first such
+//   observation is the takedown), the accounts on the same platform created
 //   within `days` after it, with the hours between and the REAPPEARS_AS score if
 //   analysis linked the two. Candidates for a returning account.
 // parameters:
 //   days: {type: int, default: 7, description: "window after the takedown, in days"}
+//   removed: {type: strings, vocabulary: gone_statuses, description: "the statuses that count as a takedown"}
 // writes: false
 MATCH (o:Observation)-[:OBSERVED]->(gone:Account)
-WHERE o.status IN ['suspended', 'deleted', 'not_found', 'withheld']
+WHERE o.status IN $removed
 WITH gone, min(o.observed_at) AS taken_down_at
 MATCH (fresh:Account)
 WHERE fresh.platform = gone.platform AND fresh.uid <> gone.uid

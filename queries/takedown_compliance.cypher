@@ -2,15 +2,16 @@
 // title: Takedown compliance per platform and recipient
 // description: >
 //   For each Report, the first later Observation of the reported entity with a removed
-//   status (suspended, deleted, not_found, withheld). Per platform and recipient: the
+//   status (one of `removed`). Per platform and recipient: the
 //   number of reports, how many were removed at all and within `hours`, that share,
 //   and the median hours to removal of the removed ones.
 // parameters:
 //   hours: {type: int, default: 48, description: "the compliance deadline in hours"}
+//   removed: {type: strings, vocabulary: gone_statuses, description: "the statuses that count as removed"}
 // writes: false
 MATCH (r:Report)-[:REPORTED]->(e)
 OPTIONAL MATCH (o:Observation)-[:OBSERVED]->(e)
-WHERE o.observed_at >= r.reported_at AND o.status IN ['suspended', 'deleted', 'not_found', 'withheld']
+WHERE o.observed_at >= r.reported_at AND o.status IN $removed
 WITH r, e, min(o.observed_at) AS removed_at
 WITH coalesce(r.platform, e.platform, 'unknown') AS platform, coalesce(r.reported_to, 'unknown') AS reported_to,
      r, (removed_at - r.reported_at) / 3600.0 AS hours_to_removal

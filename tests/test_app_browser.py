@@ -48,12 +48,13 @@ PAGES = {"overview": "/", "campaigns": "/campaigns", "lineages": "/lineages", "e
 def _analyse(store) -> str:
     """Every analysis if it runs; otherwise coordination and the truth's lineages."""
     try:
-        from graphinv.analysis.pipeline import analyze_all
+        from graphinv.analysis.registry import analyze_all
         analyze_all(store)
         return "analyze_all"
     except Exception as exc:  # another module of the project is not ready: fall back, loudly
-        warnings.warn(f"analyze_all failed ({type(exc).__name__}: {exc}); using coordination + truth lineages")
-    from graphinv.analysis.pipeline import analyze_coordination
+        warnings.warn(f"analyze_all failed ({type(exc).__name__}: {exc}); using coordination + truth lineages",
+                      stacklevel=1)
+    from graphinv.analysis.coordination.analysis import analyze as analyze_coordination
     analyze_coordination(store)
     if int(store.query("MATCH ()-[r:REAPPEARS_AS]->() RETURN count(r) AS n").iloc[0, 0]) == 0:
         write_truth_lineages(store)
@@ -69,7 +70,8 @@ def write_truth_lineages(store) -> None:
             rows.append({"src": a, "dst": b, "score": 0.93, "gap": 6 * 86400,
                          "signals": ["tracking_ids", "articles", "images"],
                          "evidence": json.dumps({
-                             "tracking_ids": ["ga:UA-48213907-1", "ga4:G-7QX2M4KD9P", "adsense:ca-pub-5930418276354012"],
+                             "tracking_ids": ["ga:UA-48213907-1", "ga4:G-7QX2M4KD9P",
+                                              "adsense:ca-pub-5930418276354012"],
                              "articles": [{"before": f"https://{a[5:]}/harbour-files", "after": f"https://{b[5:]}/harbour-files",
                                            "similarity": 0.91}],
                              "images": [{"before_sha256": "3f2a…", "after_sha256": "9b1c…", "phash": "c3c3e1f0f0e1c3c3",
@@ -155,7 +157,7 @@ class AppServer:
         self.app.server.config["GRAPHINV_CONTEXT"].store.close()
 
 
-def make_driver(download_dir: Path | None = None):
+def make_driver(download_dir: Path | None = None, extra_arguments: list[str] | None = None):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -166,7 +168,7 @@ def make_driver(download_dir: Path | None = None):
     options.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-dev-shm-usage", "--window-size=1440,1100",
-                "--hide-scrollbars", "--force-device-scale-factor=1"):
+                "--hide-scrollbars", "--force-device-scale-factor=1", *(extra_arguments or [])):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     if download_dir is not None:
@@ -274,17 +276,23 @@ def test_clicking_a_campaign_shows_its_members(driver, server, demo_uri):
     expected = server.app.server.config["GRAPHINV_CONTEXT"].store.query(
         "MATCH (c:Campaign) RETURN c.uid AS uid, c.size AS size ORDER BY size DESC, uid LIMIT 1").iloc[0]
     cell = wait_for(driver, lambda d: d.find_element(
-        By.CSS_SELECTOR, f"#campaign-table td[data-dash-column='campaign'][data-dash-row='0']"))
+        By.CSS_SELECTOR, "#campaign-table td[data-dash-column='campaign'][data-dash-row='0']"))
     assert cell.text == expected["uid"]
     cell.click()
     wait_for(driver, lambda d: "/campaign?uid=" in d.current_url)
     wait_rendered(driver)
-    rows = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#campaign-members td[data-dash-column='handle']"))
+    rows = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR,
+                                                      "#campaign-members td[data-dash-column='handle']"))
     assert len(rows) >= min(int(expected["size"]), 12)
     wait_for(driver, lambda d: d.execute_script(
         "return document.querySelectorAll('#campaign-network canvas').length > 0"))
     time.sleep(1.5)  # the cose layout settles
     assert "coordination edges" in driver.find_element(By.ID, "campaign-network-note").text
+    # Why it is a campaign (the analysis' reasons) and what the detector cannot see.
+    reasons = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#campaign-reasons li")]
+    assert reasons[0].startswith(f"{int(expected['size'])} accounts; ") and "co-acted beyond chance" in reasons[0]
+    assert "pairs co-acted" not in reasons[-1] and "expected by chance" in " ".join(reasons)
+    assert driver.find_element(By.ID, "campaign-limitations").text.startswith("Limitations. ")
     path = full_shot(driver, f"{demo_uri[0]}-campaign")
     if demo_uri[0] == "embedded":
         _save_docs_screenshot(driver)
@@ -324,7 +332,8 @@ def test_console_runs_a_named_query(driver, server):
 
     open_page(driver, server, "/console?q=campaigns")
     driver.find_element(By.ID, "console-run-named").click()
-    cells = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#console-table td[data-dash-column='campaign']"))
+    cells = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR,
+                                                       "#console-table td[data-dash-column='campaign']"))
     assert HOSTILE_CAMPAIGN in [c.text for c in cells] or len(cells) >= 2
     assert "rows in" in driver.find_element(By.ID, "console-result-note").text
     shot(driver, "console-named")
@@ -342,7 +351,7 @@ def test_console_shows_store_errors_inline(driver, server):
     box.send_keys("CREATE (h:Hashtag {uid: 'hashtag:written-from-the-app'}) RETURN h.uid")
     driver.find_element(By.ID, "console-run-cypher").click()
     error = wait_for(driver, lambda d: d.find_element(By.ID, "console-error-message"))
-    assert "refused" in error.text or "read" in error.text.lower()
+    assert error.text.startswith("refused: CREATE is not allowed in a read-only query")
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(Keys.DELETE)
     box.send_keys("MATCH (n RETURN n")
@@ -351,6 +360,15 @@ def test_console_shows_store_errors_inline(driver, server):
     shot(driver, "console-error")
     store = server.app.server.config["GRAPHINV_CONTEXT"].store
     assert store.query("MATCH (h:Hashtag) WHERE h.uid = 'hashtag:written-from-the-app' RETURN count(h)").iloc[0, 0] == 0
+    # A second statement after a harmless one: once executed for real (COPY wrote a file).
+    target = ARTIFACTS / f"console-wrote-{server.port}.txt"
+    target.unlink(missing_ok=True)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.DELETE)
+    box.send_keys(f"RETURN 1; COPY (RETURN 'echo pwned' AS line) TO '{target}' (header=false)")
+    driver.find_element(By.ID, "console-run-cypher").click()
+    wait_for(driver, lambda d: "one statement at a time" in d.find_element(By.ID, "console-error-message").text)
+    assert not target.exists()
 
 
 def test_search_finds_a_handle_and_expands_it(driver, server):

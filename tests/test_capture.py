@@ -7,7 +7,6 @@ only; every test also checks what it really contacted.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
 from collections import Counter
@@ -118,6 +117,35 @@ def test_default_policy_never_contacts_loopback_or_private_addresses(sites):
         assert f.contacted == []
     assert {e.error_kind for e in (loopback, private, literal)} == {"refused_address"}
     assert sites.requests == []
+
+
+@pytest.mark.parametrize("address, why", [
+    ("64:ff9b::a9fe:a9fe", "NAT64 of the cloud metadata address 169.254.169.254"),
+    ("64:ff9b::7f00:1", "NAT64 of 127.0.0.1"),
+    ("64:ff9b:1::a9fe:a9fe", "local-use NAT64: the site's translator, IPv4 position unknown"),
+    ("2002:7f00:1::1", "6to4 of 127.0.0.1"),
+    ("2002:a00:1::1", "6to4 of 10.0.0.1"),
+    ("::127.0.0.1", "IPv4-compatible loopback"),
+    ("::169.254.169.254", "IPv4-compatible metadata address"),
+    ("::ffff:192.168.1.1", "IPv4-mapped private address"),
+    ("2001:0:808:808::80ff:fffe", "Teredo whose client is 127.0.0.1 (obfuscated)"),
+])
+def test_default_policy_unwraps_ipv4_carried_in_ipv6(address, why):
+    assert not FetchPolicy().allowed(address), why
+
+
+def test_default_policy_allows_public_ipv4_carried_in_ipv6():
+    # The same wrappings around 8.8.8.8 stay reachable: an IPv6-only network with
+    # DNS64 reaches every IPv4-only site through 64:ff9b::/96.
+    for address in ("64:ff9b::808:808", "2002:808:808::1", "::ffff:8.8.8.8", "2606:4700::1111", "8.8.8.8"):
+        assert FetchPolicy().allowed(address), address
+
+
+def test_a_host_resolving_to_nat64_of_the_metadata_address_is_not_contacted(sites):
+    with Fetcher(FetchPolicy(resolve={"metadata.test": "64:ff9b::a9fe:a9fe"}), delay=0) as f:
+        exchange = f.get("http://metadata.test/latest/meta-data/")
+        assert f.contacted == []
+    assert exchange.error_kind == "refused_address"
 
 
 def test_failures_are_recorded_never_fatal(sites, tmp_path):
@@ -271,3 +299,66 @@ def test_the_deadline_covers_headers_that_trickle(sites):
         exchange = fetcher.get(sites.url("slow.test"))
     assert exchange.status is None and exchange.error_kind == "timeout"
     assert "deadline" in exchange.error
+
+
+def _warc_of_one_page(path, url: str, body: bytes) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers,
+                                                      warc_headers_dict={"WARC-Date": "2024-03-01T00:00:00Z"}))
+
+
+def test_evidence_verify_works_from_any_folder(store_uri, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import graphinv.commands.watch  # noqa: F401 - registers `evidence`
+    from graphinv.capture.evidence import evidence, store_folders, verify_row
+    from graphinv.cli import main
+    from graphinv.store import open_store
+
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    _warc_of_one_page(project / "captures" / "site.warc.gz", "https://old-site.test/",
+                      b"<html><head><title>Old</title></head><body><p>hello</p></body></html>")
+    monkeypatch.chdir(project)
+    with open_store(store_uri) as store:
+        ingest_paths(store, ["captures/site.warc.gz"])  # named relative to the folder ingest runs in
+        rows = evidence(store, "site:old-site.test").to_dict("records")
+        # Ingest stores where the file is, not how it was named.
+        assert {r["warc_file"] for r in rows} == {str(project / "captures" / "site.warc.gz")}
+    monkeypatch.chdir(elsewhere)
+    result = CliRunner().invoke(main, ["evidence", "site:old-site.test", "--verify", "--store", store_uri])
+    assert result.exit_code == 0, result.output
+    assert "ok" in result.output and "missing" not in result.output
+
+    # A store ingested before paths were absolute holds them relative to the folder the
+    # ingest ran in: verify finds them from that folder, and beside an embedded store.
+    legacy = [{**r, "warc_file": "captures/site.warc.gz"} for r in rows]
+    assert {verify_row(r) for r in legacy} == {"missing"}
+    monkeypatch.chdir(project)
+    assert {verify_row(r) for r in legacy} == {"ok"}
+    if store_uri.startswith("embedded:"):
+        monkeypatch.chdir(elsewhere)
+        with open_store(f"embedded:{project / 'graph.lbug'}") as beside:
+            assert {verify_row(r, store_folders(beside)) for r in legacy} == {"ok"}
+
+
+def test_evidence_verify_rehashes_a_saved_page(store, tmp_path, monkeypatch):
+    from graphinv.capture.evidence import evidence, verify_row
+
+    page = tmp_path / "saved" / "page.html"
+    page.parent.mkdir()
+    page.write_text("<!-- saved from url=(0022)https://old-site.test/ -->\n<html><body><p>hi</p></body></html>")
+    monkeypatch.chdir(tmp_path)
+    ingest_paths(store, ["saved/page.html"])
+    monkeypatch.chdir(page.parent)
+    (row,) = [r for r in evidence(store, "site:old-site.test").to_dict("records") if r["kind"] == "capture"]
+    # The saved page's Post names its file as its source: re-hashed whole, from anywhere.
+    assert row["source"] == str(page) and verify_row(row) == "ok"
+    page.write_text(page.read_text().replace("hi", "bye"))
+    assert verify_row(row) == "changed"

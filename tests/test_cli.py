@@ -41,3 +41,23 @@ def test_user_mistakes_are_one_line(tmp_path):
     assert done.stderr.startswith("Error: ")
     done = graphinv("coordination", str(bad), "--window", "soon")
     assert done.returncode == 2 and "is not a number of seconds or 'auto'" in done.stderr
+
+
+def test_ingest_applies_the_column_mapping_of_the_readme(tmp_path):
+    """`graphinv ingest shares.csv --columns account_id=user --columns object_id=url`: the
+    mapping reaches the CSV collector, so the two shares are read (it was once filed
+    under another name and ignored: 0 shares and a missing_columns reject)."""
+    shares = tmp_path / "shares.csv"
+    shares.write_text("user,url,content_id,timestamp\n"
+                      "alice,https://news.example/a,c1,2024-03-01T10:00:00Z\n"
+                      "bob,https://news.example/a,c2,2024-03-01T10:00:20Z\n")
+    store = f"embedded:{tmp_path / 'g.lbug'}"
+    done = graphinv("ingest", str(shares), "--columns", "account_id=user", "--columns", "object_id=url",
+                    "--store", store)
+    assert done.returncode == 0, done.stderr
+    counted = graphinv("counts", "--store", store)
+    counts = dict(line.split() for line in counted.stdout.replace(",", "").splitlines())
+    # Each share is a post by its account linking to the one shared URL.
+    assert (counts["Account"], counts["Post"], counts["POSTED"], counts["Url"], counts["LINKS_TO"]) == \
+        ("2", "2", "2", "1", "2")
+    assert "missing_columns" not in done.stdout + done.stderr

@@ -6,8 +6,6 @@ import gzip
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from collectors import csv_tables, find_collector
 from collectors.base import validate_record
 from graphinv.records import Edge, Node, Reject, account_uid, post_uid, report_uid, target_uid
@@ -43,7 +41,8 @@ def test_coortweet_shares():
     url = "url:https://example.org/story"
     assert edges[f"{post_uid('twitter', 'c1')}>LINKS_TO>{url}"].props == {"time": 1682942400}
     assert edges[f"{post_uid('twitter', 'c2')}>LINKS_TO>{url}"].props == {"time": 1682942420}  # ISO time
-    assert f"{alice}>POSTED>{post_uid('twitter', 'c1')}" in edges and f"{bob}>POSTED>{post_uid('twitter', 'c2')}" in edges
+    assert f"{alice}>POSTED>{post_uid('twitter', 'c1')}" in edges
+    assert f"{bob}>POSTED>{post_uid('twitter', 'c2')}" in edges
     assert f"{url}>ON_SITE>site:example.org" in edges
     carol = edges[f"{account_uid('twitter', 'carol')}>REPOSTED>{post_uid('twitter', '900')}#c3"]
     assert carol.props == {"time": 1682942410, "repost_uid": post_uid("twitter", "c3")}
@@ -147,7 +146,8 @@ def test_same_account_in_two_files_has_one_uid():
     def accounts(name):
         return {r.uid for r in csv_tables.collect(FIXTURES / name) if isinstance(r, Node) and r.kind == "Account"}
 
-    assert account_uid("twitter", "alice_1") in accounts("shares.csv") & accounts("cnt.csv") & accounts("observations.csv")
+    assert account_uid("twitter", "alice_1") in (accounts("shares.csv") & accounts("cnt.csv")
+                                                 & accounts("observations.csv"))
 
 
 def test_gzip_and_tab_separated(tmp_path):

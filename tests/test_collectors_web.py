@@ -21,6 +21,8 @@ from warcio.warcwriter import WARCWriter
 
 import collectors.web as web
 import graphinv.fingerprint as fingerprint
+import graphinv.web.html as web_html
+import graphinv.web.outcome as outcome
 from collectors.base import validate_record
 from graphinv.fingerprint import extract_identifiers, image_fingerprint
 from graphinv.records import Edge, Node, Reject, identifier_uid, media_uid, post_uid, site_uid, url_uid
@@ -386,10 +388,10 @@ def test_latin1_page_decodes_right(tmp_path):
 
 def test_http_charset_that_does_not_decode_is_passed_over():
     data = "<p>Grüße</p>".encode("latin-1")
-    text, codec = web.decode_html(data, "utf-8")
+    text, codec = web_html.decode_html(data, "utf-8")
     assert text == "<p>Grüße</p>" and codec == "cp1252"
-    assert web.decode_html("<p>Grüße</p>".encode("utf-8"), "bogus-charset")[0] == "<p>Grüße</p>"
-    assert web.decode_html(b"\xef\xbb\xbf<p>\xc3\xa9</p>", "iso-8859-1")[0] == "<p>é</p>"  # the BOM wins
+    assert web_html.decode_html("<p>Grüße</p>".encode("utf-8"), "bogus-charset")[0] == "<p>Grüße</p>"
+    assert web_html.decode_html(b"\xef\xbb\xbf<p>\xc3\xa9</p>", "iso-8859-1")[0] == "<p>é</p>"  # the BOM wins
 
 
 def test_truncated_warc_gz_keeps_what_was_read(tmp_path):
@@ -654,7 +656,7 @@ def test_image_fingerprint_bad_data_is_none(data):
 
 
 def test_doctests():
-    for module in (fingerprint, web):
+    for module in (fingerprint, web_html, outcome):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__
 

@@ -1,8 +1,6 @@
 """Coordination detection: published CooRTweet results, CNT's own table, edge cases."""
 
-import os
 import sqlite3
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,11 +22,11 @@ from graphinv.analysis.coordination import (
 )
 from graphinv.errors import InputError
 
-REFERENCE = Path(
-    os.environ.get("GRAPHINV_REFERENCE_DATA", Path(__file__).resolve().parents[2] / "shared" / "reference-data")
-)
-COORTWEET = REFERENCE / "coortweet"
-needs_reference = pytest.mark.skipif(not COORTWEET.exists(), reason="reference data not found")
+
+@pytest.fixture
+def coortweet(reference_data):
+    """CooRTweet's published tables; missing reference data fails (conftest), never skips."""
+    return reference_data / "coortweet"
 
 
 def shares(rows, modality="url"):
@@ -45,11 +43,10 @@ def edge_set(result):
 # ------------------------------------------------------------- published results
 
 
-@needs_reference
-def test_russian_coord_tweets_matches_coortweet_vignette():
+def test_russian_coord_tweets_matches_coortweet_vignette(coortweet):
     # CooRTweet vignette: detect_groups(time_window=60, min_participation=2) then
     # generate_coordinated_network(edge_weight=0.5) -> 2110 vertices, 3721 edges.
-    table = read_share_table(COORTWEET / "russian_coord_tweets.csv.gz")
+    table = read_share_table(coortweet / "russian_coord_tweets.csv.gz")
     result = detect_coordination(table, window=60, min_participation=2, edge_weight=0.5,
                                  max_pairs_per_object=None)
     assert (len(result.nodes), len(result.edges)) == (2110, 3721)
@@ -65,13 +62,12 @@ def test_russian_coord_tweets_matches_coortweet_vignette():
     assert capped.stats["capped_objects"] == [] and capped.summary == result.summary
 
 
-@needs_reference
-def test_german_elections_url_and_image_stacked_matches_coortweet():
+def test_german_elections_url_and_image_stacked_matches_coortweet(coortweet):
     # reproduce_examples.Rmd: url_id and phash_id as objects (post_id content,
     # unique rows, NA objects dropped, prefixed "url_"/"hash_"), time_window=30,
     # min_participation=2, each detected separately, stacked -> 671 vertices, 1732 edges.
     table = read_share_table(
-        COORTWEET / "german_elections.csv.gz",
+        coortweet / "german_elections.csv.gz",
         {"account": "account_id", "object": ["url_id", "phash_id"], "content": "post_id", "time": "timestamp"},
         dedupe=True,
     )
@@ -82,9 +78,8 @@ def test_german_elections_url_and_image_stacked_matches_coortweet():
     assert set(result.pairs["modality"]) == {"url_id", "phash_id"}
 
 
-@needs_reference
-def test_run_on_table_gives_the_cli_summary():
-    result = run_on_table(COORTWEET / "russian_coord_tweets.csv.gz", 60, 2, 0.5)
+def test_run_on_table_gives_the_cli_summary(coortweet):
+    result = run_on_table(coortweet / "russian_coord_tweets.csv.gz", 60, 2, 0.5)
     assert result.summary == "nodes=2110 edges=3721"
     assert result.pairs.empty  # the CLI path does not keep pairs
 

@@ -112,13 +112,11 @@ def test_named_query_agrees_with_the_reference(demo_store):
     """queries/takedown_compliance.cypher (per recipient) against takedown.compliance."""
     from graphinv import queries
 
-    try:
-        queries.get_query("takedown_compliance")
-    except Exception:  # noqa: BLE001 - the query file is someone else's; absent means nothing to compare
-        pytest.skip("queries/takedown_compliance.cypher is not there")
     named = queries.run(demo_store, "takedown_compliance").groupby("reported_to").agg(
         reports=("reports", "sum"), removed=("removed", "sum"), removed_within=("removed_within", "sum"))
     reference = takedown.compliance(*takedown.read_frames(demo_store), by="reported_to").set_index("reported_to")
+    # every report of the demo is counted, so the tables compared below are not both empty
+    assert int(named["reports"].sum()) == json.loads((DEMO / "truth.json").read_text())["takedowns"]["reports"]
     assert named["reports"].to_dict() == reference["reported"].to_dict()
     assert named["removed"].to_dict() == reference["removed"].to_dict()
     assert named["removed_within"].to_dict() == reference["removed_48h"].to_dict()
@@ -126,7 +124,7 @@ def test_named_query_agrees_with_the_reference(demo_store):
 
 def test_second_scenario_quality(tmp_path):
     """Another seed and scale, shorter site gaps, longer account gaps, more decoys."""
-    from graphinv.scenario import generate
+    from scripts.scenario import generate
 
     truth = generate(tmp_path / "scenario", seed=11, scale=1.5, gap_days=3, account_gap_days=4, n_decoys=14,
                      gen1_life_days=10, crawl_every_days=5)
@@ -162,3 +160,35 @@ def test_evaluate_command(demo_store, tmp_path):
     failed = runner.invoke(main, ["evaluate", "--truth", str(bad), "--store", uri])
     assert failed.exit_code != 0 and "not readable JSON" in failed.output
     assert "Traceback" not in failed.output
+
+
+def test_a_truth_file_in_another_shape_is_refused_in_one_line(tmp_path):
+    """Before, a truth of another shape scored P = R = 0 and exited 0."""
+    from click.testing import CliRunner
+
+    from graphinv.cli import main
+
+    store = f"embedded:{tmp_path / 'g.lbug'}"
+    cases = {
+        '{"lineages": [["a.example", "b.example"]]}': "unknown key 'lineages'",
+        '{"seed": 1}': "none of coordinated_accounts",
+        '{"site_lineages": [["a.example"]]}': "site_lineages[0] must be a chain of two or more entities",
+        '{"coordinated_accounts": ["two words"]}': "cannot read 'two words' as an account",
+    }
+    for text, message in cases.items():
+        truth = tmp_path / "truth.json"
+        truth.write_text(text)
+        result = CliRunner().invoke(main, ["evaluate", "--truth", str(truth), "--store", store])
+        assert result.exit_code == 1, text
+        assert message in result.output and len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_a_general_truth_names_entities_by_handle_domain_and_url():
+    from graphinv.analysis.evaluate import normalise_truth
+
+    truth = normalise_truth({"coordinated_accounts": ["twitter:Alice", "https://x.com/bob"],
+                             "account_reappearances": [{"old": "twitter:klaus", "new": "twitter:klaus2"}],
+                             "site_lineages": [["https://www.old.example/page", "new.example"]]})
+    assert truth["coordinated_accounts"] == ["account:twitter:alice", "account:twitter:bob"]
+    assert truth["account_reappearances"] == [["account:twitter:klaus", "account:twitter:klaus2"]]
+    assert truth["site_lineages"] == [["site:old.example", "site:new.example"]]

@@ -14,8 +14,9 @@ from click.testing import CliRunner
 from fixture_graph import (ALICE, BOB, CAMPAIGN, CAROL, HOSTILE_TEXT, HOSTILE_TITLE, JANE, JANE_REAL, NEW, NEW2, OLD,
                            P1, T0, H, build_fixture_graph)
 from graphinv.errors import InputError
-from graphinv.export import FORMATS, selection_graph, write
-from graphinv.export.html_graph import EXTERNAL_REFERENCE
+from graphinv.export import FORMATS, write
+from graphinv.export.graph import selection_graph
+from graphinv.export.html_graph import external_loads
 from graphinv.export.pseudonym import load_salt, pseudonym, pseudonymize
 
 
@@ -99,7 +100,7 @@ def test_html_is_offline_and_escaped(graph, tmp_path):
     path = write(G, "html", tmp_path / "g.html")[0]
     page = path.read_text()
     assert "vis.Network" in page and "new vis.DataSet" in page  # the library is inlined
-    assert not EXTERNAL_REFERENCE.search(page)
+    assert external_loads(page) == []
     assert not re.search(r"<(?:link|script)\b[^>]*(?:href|src)\s*=\s*[\"']?(?:https?:)?//", page, re.I)
     # Neither hostile string appears as markup anywhere in the page.
     for hostile in ("<script>alert(1)</script>", HOSTILE_TITLE, "<img src=x"):
@@ -114,7 +115,7 @@ def test_report_html_escapes_and_has_sections(graph, tmp_path):
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     for section in ("Summary", "Figures", "Evidence", "Methods and parameters", "<svg"):
         assert section in page
-    assert not EXTERNAL_REFERENCE.search(page)
+    assert external_loads(page) == []
 
 
 def _pdftotext(path, page=None):
@@ -179,7 +180,8 @@ def test_cli_export(graph, tmp_path, monkeypatch):
     graph.close()
     monkeypatch.setenv("GRAPHINV_PSEUDONYM_SALT", "cli-test-salt-0123456789")
     runner = CliRunner()
-    for fmt, name in (("gexf", "c.gexf"), ("graphml", "c.graphml"), ("html", "c.html"), ("report-html", "c.report.html")):
+    for fmt, name in (("gexf", "c.gexf"), ("graphml", "c.graphml"), ("html", "c.html"),
+                      ("report-html", "c.report.html")):
         result = runner.invoke(main, ["export", fmt, "--campaign", CAMPAIGN, "--pseudonymize",
                                       "--out", str(tmp_path / name), "--store", uri])
         assert result.exit_code == 0, result.output

@@ -11,8 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from graphinv.ingest import ingest_paths
 from graphinv.store import open_store
 

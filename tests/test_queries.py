@@ -82,10 +82,33 @@ def test_variants_are_declared_where_the_dialects_differ():
     assert "type(r)" in get_query("targeting").text("neo4j")
 
 
+# Rows each query returns on the fixture graph with EXAMPLE_PARAMS; the tests below (and
+# tests/test_watch_queries.py for watchlist, watch_changes and evidence) check what they hold.
+EXPECTED_ROWS = {
+    "account_profile": 1,           # alice
+    "accounts_after_takedown": 2,   # patriot_news2 and erin, created within 7 days of the suspension
+    "campaign_evidence": 3,         # P1, P2, P3
+    "campaign_members": 3,          # alice, bob, carol
+    "campaigns": 1,
+    "coordination_partners": 2,     # alice's partners bob and carol
+    "evidence": 2,                  # OLD's two observations: not_found, then moved
+    "lineage": 2,                   # OLD -> NEW -> NEW2 seen from NEW
+    "neighbourhood": 4,             # alice: 2 partners, her campaign, her post
+    "shared_identifiers": 5,
+    "shortest_path": 1,
+    "takedown_compliance": 2,
+    "targeting": 4,                 # Jane's real account, alice, the campaign, newnews
+    "top_domains": 2,
+    "top_urls": 2,
+    "watch_changes": 1,
+    "watchlist": 1,
+}
+
+
 @pytest.mark.parametrize("name", sorted(EXAMPLE_PARAMS))
-def test_every_query_runs(graph, name):
+def test_every_query_returns_its_rows(graph, name):
     result = queries.run(graph, name, **EXAMPLE_PARAMS[name])
-    assert len(result) > 0, name
+    assert len(result) == EXPECTED_ROWS[name], name
 
 
 def test_variant_queries_return_the_same_rows_on_both_stores(tmp_path, request):
@@ -266,7 +289,8 @@ def test_accounts_after_takedown(graph):
 def test_parameter_coercion_and_errors():
     q = get_query("top_urls")
     assert coerce_params(q, {"since": "2024-03-01", "limit": "5"}) == {"since": T0, "until": 4102444800, "limit": 5}
-    with pytest.raises(InputError, match=r"query 'top_urls' has no parameter 'sinc' \(parameters: since, until, limit\)"):
+    with pytest.raises(InputError,
+                       match=r"query 'top_urls' has no parameter 'sinc' \(parameters: since, until, limit\)"):
         coerce_params(q, {"sinc": "1"})
     with pytest.raises(InputError, match=r"parameter limit='many' is not an integer"):
         coerce_params(q, {"limit": "many"})
@@ -297,7 +321,8 @@ def test_read_queries_run_read_only(graph):
         queries.run_cypher(graph, "MATCH (a:Account) SET a.status = 'x' RETURN a.uid")
     queries.run_cypher(graph, "MATCH (a:Account) WHERE a.uid = $u SET a.status = 'x' RETURN a.uid", {"u": ALICE},
                        write=True)
-    assert queries.run_cypher(graph, "MATCH (a:Account) WHERE a.status = 'x' RETURN a.uid AS u")["u"].tolist() == [ALICE]
+    found = queries.run_cypher(graph, "MATCH (a:Account) WHERE a.status = 'x' RETURN a.uid AS u")
+    assert found["u"].tolist() == [ALICE]
 
 
 # -- CLI ---------------------------------------------------------------------------------------

@@ -59,7 +59,8 @@ def test_rare_id_links_a_successor_and_a_common_id_does_not():
                              "time": [0, 400, 900, 1000]})
     observations = pd.DataFrame({"uid": ["site:old.example"], "time": [500], "status": ["withheld"],
                                  "http_status": [451]})
-    tokens = _tokens([("site:old.example", "identifier:adsense:pub-1"), ("site:new.example", "identifier:adsense:pub-1"),
+    tokens = _tokens([("site:old.example", "identifier:adsense:pub-1"),
+                      ("site:new.example", "identifier:adsense:pub-1"),
                       ("site:old.example", "identifier:gtm:GTM-1"), ("site:new.example", "identifier:gtm:GTM-1"),
                       ("site:decoy.example", "identifier:gtm:GTM-1")])
     edges = _edges(entities, activity, observations, tokens)

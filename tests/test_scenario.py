@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from graphinv.records import kind_of
-from graphinv.scenario import generate
+from scripts.scenario import generate
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 SMALL = dict(seed=11, scale=0.35, gap_days=3, n_decoys=4, n_background=60, crawl_every_days=10)
@@ -150,7 +150,8 @@ def test_truth_uids_well_formed(root):
     assert {kind_of(u) for u in truth["coordinated_accounts"]} == {"Account"}
     assert {kind_of(u) for chain in truth["site_lineages"] for u in chain} == {"Site"}
     assert all(kind_of(i["target"]) == "Target" for i in truth["impersonations"])
-    members = {u for c in truth["campaigns"] for u in c["members"]}
+    # The coordinated accounts are the campaigns' members and the voices they amplify.
+    members = {u for c in truth["campaigns"] for u in c["members"] + c.get("amplified", [])}
     assert members == set(truth["coordinated_accounts"])
     assert not members & set(truth["decoys"]["accounts"])
     assert not {u for ch in truth["site_lineages"] for u in ch} & set(truth["decoys"]["sites"])

@@ -72,7 +72,8 @@ def test_second_upsert_changes_nothing(store):
         store.upsert_edges("POSTED", edges)
         if _ == 0:
             first_counts = store.counts()
-            first_rows = store.query("MATCH (a:Account)-[r:POSTED]->(p:Post) RETURN a.uid AS account, a.followers AS f, "
+            first_rows = store.query("MATCH (a:Account)-[r:POSTED]->(p:Post) "
+                                     "RETURN a.uid AS account, a.followers AS f, "
                                      "a.first_seen AS s, a.last_seen AS l, r.time AS t, p.text AS x ORDER BY account")
     assert store.counts() == first_counts
     again = store.query("MATCH (a:Account)-[r:POSTED]->(p:Post) RETURN a.uid AS account, a.followers AS f, "

@@ -2,7 +2,7 @@
 
 Options write a different scenario elsewhere, e.g.
 ``python data/demo/generate.py --out /tmp/scn --seed 11 --scale 2 --knob gap_days=3``.
-The generator lives in :mod:`graphinv.scenario`; see README.md here for the story.
+The generator lives in :mod:`scripts.scenario` (not installed); see README.md here for the story.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from graphinv.scenario import DEFAULTS, generate  # noqa: E402
+from scripts.scenario import DEFAULTS, generate  # noqa: E402
 
 GENERATED = ["snscrape", "telegram", "web", "csv", "truth.json"]
 

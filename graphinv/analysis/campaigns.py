@@ -100,7 +100,8 @@ def detect_campaigns(
     w = edges[weight].to_numpy(dtype="float64") if weight is not None else np.ones(len(edges))
     # one undirected edge per pair, summing both directions of a directed network
     und = pd.DataFrame({"lo": lo, "hi": hi, "w": w}).groupby(["lo", "hi"], sort=True)["w"].sum()
-    names, codes = np.unique(np.concatenate([und.index.get_level_values(0), und.index.get_level_values(1)]), return_inverse=True)
+    names, codes = np.unique(np.concatenate([und.index.get_level_values(0), und.index.get_level_values(1)]),
+                             return_inverse=True)
     n = len(und)
     graph = ig.Graph(n=len(names), edges=list(zip(codes[:n].tolist(), codes[n:].tolist())))
     graph.es["weight"] = und.to_numpy()

@@ -107,7 +107,110 @@ def load_truth(path) -> dict:
         raise InputError(f"truth file {path} is not readable JSON: {exc}") from None
     if not isinstance(truth, dict):
         raise InputError(f"truth file {path} must hold a JSON object (see data/demo/README.md)")
-    return truth
+    return normalise_truth(truth, str(path))
+
+
+DETECTOR_KEYS = ("coordinated_accounts", "site_lineages", "account_reappearances", "impersonations", "takedowns")
+# Keys a truth file may carry besides the detectors' (descriptions, not scored).
+OTHER_KEYS = ("seed", "params", "decoys", "campaigns", "targets", "description", "name")
+
+
+class _Nodes(dict):
+    def add(self, kind, uid, props, time=None):
+        self[uid] = kind
+
+
+def _entity(value, where: str, prefix: str) -> str:
+    """A truth entry as a uid: a uid already, ``platform:handle``, a profile or page URL,
+    or a bare domain (see :mod:`graphinv.resolve`)."""
+    from ..resolve import account_ref, entity_of
+
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{where}: {value!r} is not an entity (a uid, platform:handle, URL or domain)")
+    value = value.strip()
+    if value.startswith(("account:", "site:", "post:", "url:", "target:")):
+        uid = value
+    elif prefix == "account":
+        uid = account_ref(value, None, _Nodes())
+    else:
+        uid = entity_of(value, None, _Nodes())
+    if uid and prefix == "site" and not uid.startswith("site:"):
+        from urllib.parse import urlsplit
+
+        from ..normalize import registered_domain
+        from ..records import site_uid
+
+        host = urlsplit(value if "//" in value else "//" + value).hostname or ""
+        domain = registered_domain(host)
+        uid = site_uid(domain) if domain else None
+    if uid and prefix == "account" and (uid.startswith("account:unknown:") or " " in uid):
+        uid = None  # a handle needs its platform, and has no spaces
+    if not uid or not uid.startswith(prefix + ":"):
+        raise InputError(f"{where}: cannot read {value!r} as {'an account' if prefix == 'account' else 'a site'} "
+                         f"(write a uid such as {prefix}:…, "
+                         f"{'twitter:handle or a profile URL' if prefix == 'account' else 'a domain or its URL'})")
+    return uid
+
+
+def _chains(value, where: str, prefix: str) -> list[list[str]]:
+    """Chains (lists, old to new) or pairs ({"old": …, "new": …}) of entities."""
+    if not isinstance(value, list):
+        raise InputError(f"{where} must be a list of chains (lists of entities, old to new)")
+    chains = []
+    for i, chain in enumerate(value):
+        if isinstance(chain, dict) and {"old", "new"} <= set(chain):
+            chain = [chain["old"], chain["new"]]
+        if not isinstance(chain, list) or len(chain) < 2:
+            raise InputError(f"{where}[{i}] must be a chain of two or more entities, or {{\"old\": …, \"new\": …}}")
+        chains.append([_entity(e, f"{where}[{i}]", prefix) for e in chain])
+    return chains
+
+
+def normalise_truth(truth: dict, where: str = "truth") -> dict:
+    """A truth file in the documented shape (see data/demo/README.md, "Other truth files"), its
+    entities as uids; anything it cannot read is one InputError naming the place.
+
+    >>> normalise_truth({"site_lineages": [["old.example", "https://new.example/"]],
+    ...                  "impersonations": [{"account": "twitter:clara_b", "target": "Clara B"}]})["impersonations"]
+    [{'account': 'account:twitter:clara_b', 'target': 'target:clara b'}]
+    >>> normalise_truth({"lineages": []})  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    graphinv.errors.InputError: truth: unknown key 'lineages'; a truth file has coordinated_accounts, site_lineages,
+    account_reappearances, impersonations, takedowns
+    """
+    from ..records import target_uid
+
+    unknown = [k for k in truth if k not in DETECTOR_KEYS + OTHER_KEYS]
+    if unknown:
+        raise InputError(f"{where}: unknown key {unknown[0]!r}; a truth file has {', '.join(DETECTOR_KEYS)}")
+    if not any(k in truth for k in DETECTOR_KEYS):
+        raise InputError(f"{where}: none of {', '.join(DETECTOR_KEYS)}; nothing to evaluate")
+    out = dict(truth)
+    if "coordinated_accounts" in truth:
+        accounts = truth["coordinated_accounts"]
+        if not isinstance(accounts, list):
+            raise InputError(f"{where}: coordinated_accounts must be a list of accounts")
+        out["coordinated_accounts"] = [_entity(a, f"{where}: coordinated_accounts", "account") for a in accounts]
+    if "site_lineages" in truth:
+        out["site_lineages"] = _chains(truth["site_lineages"], f"{where}: site_lineages", "site")
+    if "account_reappearances" in truth:
+        out["account_reappearances"] = _chains(truth["account_reappearances"], f"{where}: account_reappearances",
+                                               "account")
+    if "impersonations" in truth:
+        items = truth["impersonations"]
+        if not isinstance(items, list) or not all(isinstance(i, dict) and {"account", "target"} <= set(i)
+                                                  for i in items):
+            raise InputError(f"{where}: impersonations must be a list of {{\"account\": …, \"target\": …}}")
+        out["impersonations"] = [
+            {"account": _entity(i["account"], f"{where}: impersonations", "account"),
+             "target": i["target"] if str(i["target"]).startswith("target:") else target_uid(str(i["target"]))}
+            for i in items]
+    takedowns = truth.get("takedowns")
+    if takedowns is not None and not (isinstance(takedowns, dict)
+                                      and isinstance(takedowns.get("by_platform", {}), dict)):
+        raise InputError(f"{where}: takedowns must be {{\"by_platform\": {{platform: figures}}}}")
+    return out
 
 
 def evaluate(predictions: dict, truth: dict) -> dict:

@@ -22,10 +22,16 @@ An account (or a site) **impersonates** a Target when all of these hold:
    or bio (a site: its title) says so: ``fan``, ``parody``, ``satire``/``satirical``,
    ``watch``, ``critic``, ``not affiliated``/``unaffiliated``, ``unofficial``,
    ``tribute``, ``commentary``, ``fan club``, ``news about``, ``not the`` (as in "not
-   the councillor"). Words are matched on word boundaries of the handle split at
+   the councillor"), and the same in French, German, Spanish and Italian (``compte non
+   officiel``, ``parodie``, ``soutien``, ``nicht offiziell``, ``inoffiziell``,
+   ``Unterstützer``, ``no oficial``, ``parodia``, ``non ufficiale``…: ``DISCLAIMERS``).
+   Words are matched on word boundaries of the handle split at
    ``_``/``.``/digits and of the texts (``benedekwatch`` is caught by its suffix).
 4. **It has been seen**: an account known only as a mention (no display name, no bio,
    no post) is not judged; there is nothing to impersonate with.
+5. **A close name is not enough**: when neither name folds to exactly a key (a
+   namesake, "Elisa Marchetti" for "Élise Marchetti"), the account must also copy the
+   person's bio or photo.
 
 Score (for ranking, in [0, 1]): ``1 - (1 - 0.6 h)(1 - 0.5 d)(1 - 0.3 b)(1 - 0.4 a)``
 with ``h`` and ``d`` the name similarities (ratio / 100, 0 below the threshold) of the
@@ -38,28 +44,61 @@ key, the bio and avatar matches.
 ('clarabenedek', 'clarabenedek', 'clarabenedek')
 >>> disclaimer("benedekwatch", "Clara Benedek Watch", "")
 'watch'
+>>> disclaimer("clara_benedek_fr", "Clara Benedek", "Compte non officiel de soutien à Clara")
+'non officiel'
+>>> disclaimer("benedek_clara", "Clara Benedek", "Inoffizieller Account, kein Bezug zur Politikerin")
+'inoffizieller'
 """
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import pandas as pd
 from rapidfuzz import fuzz
 
+from .runs import AnalysisRun, recorded_json, start_run, with_overrides
+
 HOMOGLYPHS = str.maketrans({"i": "l", "1": "l", "|": "l", "!": "l", "0": "o", "ı": "l", "і": "l", "о": "o",
                             "а": "a", "е": "e", "с": "c", "р": "p", "к": "k"})
 FILLER_WORDS = ("real", "the", "official", "officiel", "offiziell", "oficial", "ufficiale")
-DISCLAIMERS = ("fan", "fans", "fanclub", "fan club", "fan account", "parody", "satire", "satirical", "watch",
-               "critic", "critics", "not affiliated", "unaffiliated", "unofficial", "tribute", "commentary",
-               "news about", "not the")
+# Supporters, critics and parodists say what they are, in the languages of the people
+# they follow: English, French, German, Spanish, Italian (matched as whole words).
+DISCLAIMERS = (
+    "fan", "fans", "fanclub", "fan club", "fan account", "fan page", "fanpage", "parody", "satire", "satirical",
+    "watch", "critic", "critics", "not affiliated", "unaffiliated", "unofficial", "not official", "tribute",
+    "commentary", "news about", "not the", "supporters",
+    "non officiel", "non officielle", "pas officiel", "compte non officiel", "parodie", "parodique", "satirique",
+    "humour", "compte fan", "soutiens", "soutien a", "soutien à", "comité de soutien", "pas le vrai", "pas la vraie",
+    "nicht offiziell", "inoffiziell", "inoffizieller", "kein offizieller", "keine offizielle", "satirisch",
+    "fanseite", "unterstützer", "unterstützerin", "unterstützerinnen",
+    "no oficial", "parodia", "cuenta parodia", "non ufficiale", "satira",
+)
 # Handles glue words together: a disclaimer at the start or end of a handle counts.
-HANDLE_DISCLAIMERS = ("fan", "fans", "fanclub", "parody", "satire", "watch", "critic", "critics", "unofficial",
-                      "tribute", "notaffiliated")
+HANDLE_DISCLAIMERS = ("fan", "fans", "fanclub", "fanpage", "parody", "parodie", "parodia", "satire", "satira",
+                      "watch", "critic", "critics", "unofficial", "nonofficiel", "inoffiziell", "tribute",
+                      "notaffiliated", "soutien", "supporters")
 _FILLER = re.compile(r"(?<![a-z])(?:" + "|".join(FILLER_WORDS) + r")(?![a-z])")
 _WORD_SPLIT = re.compile(r"[^\w]+|_")
+
+
+@dataclass(frozen=True)
+class ImpersonationParams:
+    """Thresholds of the rule (see the module docstring); recorded with every edge."""
+
+    name_threshold: float = 90
+    avatar_distance: int = 8
+
+
+@dataclass(frozen=True)
+class ImpersonationResult:
+    """What :func:`compute` found: one row per (entity, target), with the run."""
+
+    found: pd.DataFrame
+    targets: int
+    run: AnalysisRun
 
 
 def skeleton(name: str | None) -> str:
@@ -180,6 +219,10 @@ def find_impersonations(accounts: pd.DataFrame, targets: pd.DataFrame, *, name_t
             b = b if b >= 0.8 else 0.0
             distances = [x for x in (_hamming(acc.get("avatar_phash"), p) for p in real_avatars) if x is not None]
             a = 1.0 if distances and min(distances) <= avatar_distance else 0.0
+            # A name that is only close (Elisa for Élise) is a namesake, a different person,
+            # unless the account also copies the person: her bio or her photo.
+            if max(h, d) < 1.0 and not (b or a):
+                continue
             score = 1 - (1 - 0.6 * h) * (1 - 0.5 * d) * (1 - 0.3 * b) * (1 - 0.4 * a)
             evidence = {"handle": handle, "handle_match": h_src, "handle_similarity": round(h, 3),
                         "display_name": acc.get("display_name"), "display_name_match": d_src,
@@ -233,7 +276,8 @@ ACCOUNTS_QUERY = ("MATCH (a:Account) OPTIONAL MATCH (a)-[:POSTED]->(p:Post) "
                   "a.bio AS bio, a.avatar_phash AS avatar_phash, posts")
 AVATARS_QUERY = ("MATCH (a:Account)-[h:HAS_MEDIA]->(m:Media) WHERE h.role = 'avatar' "
                  "RETURN a.uid AS uid, m.url AS url, m.phash AS phash")
-MEDIA_BY_URL_QUERY = "MATCH (m:Media) WHERE m.phash IS NOT NULL AND m.url IS NOT NULL RETURN m.url AS url, m.phash AS phash"
+MEDIA_BY_URL_QUERY = ("MATCH (m:Media) WHERE m.phash IS NOT NULL AND m.url IS NOT NULL "
+                      "RETURN m.url AS url, m.phash AS phash")
 TARGETS_QUERY = "MATCH (t:Target) RETURN t.uid AS uid, t.name AS name, t.aliases AS aliases, t.accounts AS accounts"
 SITES_QUERY = "MATCH (s:Site) RETURN s.uid AS uid, s.domain AS domain, s.title AS title"
 
@@ -270,24 +314,34 @@ def target_frame(store) -> pd.DataFrame:
     return targets
 
 
-def analyze(store, *, name_threshold: float = 90, avatar_distance: int = 8) -> dict:
-    """Find impersonations and replace the previous IMPERSONATES edges in ``store``."""
-    from .pipeline import analysis_run_id
+def read(store, params: ImpersonationParams | None = None) -> dict:
+    """The frames :func:`compute` needs: targets, accounts (see :func:`account_frame`), sites."""
+    return {"targets": target_frame(store), "accounts": account_frame(store), "sites": store.query(SITES_QUERY)}
 
-    params = {"name_threshold": name_threshold, "avatar_distance": avatar_distance}
-    run = analysis_run_id("impersonation", params)
-    targets = target_frame(store)
-    accounts = account_frame(store)
-    sites = store.query(SITES_QUERY)
-    found = find_impersonations(accounts, targets, name_threshold=name_threshold,
-                                avatar_distance=avatar_distance, sites=sites) if not targets.empty else \
-        pd.DataFrame(columns=["src", "dst", "score", "evidence"])
+
+def compute(frames: dict, params: ImpersonationParams) -> ImpersonationResult:
+    """Impersonations among ``frames`` (from :func:`read`); pure."""
+    targets = frames["targets"]
+    found = find_impersonations(frames["accounts"], targets, name_threshold=params.name_threshold,
+                                avatar_distance=params.avatar_distance, sites=frames["sites"]) \
+        if not targets.empty else pd.DataFrame(columns=["src", "dst", "score", "evidence"])
+    return ImpersonationResult(found, len(targets), start_run("impersonation", params))
+
+
+def write(store, result: ImpersonationResult) -> dict:
+    """Replace the IMPERSONATES edges in ``store``; the run's summary."""
+    found, run = result.found, result.run
     store.delete_edges("IMPERSONATES")
     if not found.empty:
         store.upsert_edges("IMPERSONATES", pd.DataFrame({
             "src": found["src"], "dst": found["dst"], "score": found["score"].astype(float),
-            "evidence": [json.dumps(e | {"params": params}, ensure_ascii=False, default=str) for e in found["evidence"]],
-            "analysis_run": run}))
-    return {"targets": len(targets), "impersonations": len(found),
+            "evidence": [recorded_json(run, e) for e in found["evidence"]], "analysis_run": run.id}))
+    return {"targets": result.targets, "impersonations": len(found),
             "accounts": int(found["src"].str.startswith("account:").sum()) if not found.empty else 0,
-            "analysis_run": run}
+            "analysis_run": run.id}
+
+
+def analyze(store, params: ImpersonationParams | None = None, **overrides) -> dict:
+    """Find impersonations and replace the previous IMPERSONATES edges in ``store``."""
+    params = with_overrides(ImpersonationParams, params, overrides, "impersonation")
+    return write(store, compute(read(store, params), params))

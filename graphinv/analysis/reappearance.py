@@ -11,14 +11,18 @@ Timing (a pair is a candidate only if it holds)
 For every entity: ``start`` = its first activity (a captured page or an ``active``
 observation for a site; a post or a repost for an account, or its ``first_seen``),
 ``down`` = the first Observation saying it is gone (status ``suspended``,
-``deleted``, ``not_found``, ``withheld``, or HTTP 404/410/451), ``quiet`` = its last
+``deleted``, ``not_found``, ``withheld``, or HTTP 404/410/451 recorded without a
+status: :func:`graphinv.vocabulary.is_gone`), ``quiet`` = its last
 activity at or before ``down`` (its last activity at all when it was never seen gone;
 activity after a takedown is ignored: a reinstated or mis-dated item does not make
 the successor a contemporary). ``old → new`` is a candidate when both are sites, or
 accounts of the same platform, and ``quiet(old) <= start(new)`` and
 ``start(new) - quiet(old) <= max_gap_days``. The ``gap`` written is that difference in
 seconds. So two accounts active at the same time are never a reappearance, whatever
-their names.
+their names. An account's ``start`` includes its creation date (``created_at``), and a
+site's the first capture of any page or post linking to it: a successor must first
+appear after its predecessor went quiet, so an old account or a news site the old site
+cited while it was up is a contemporary, not a successor.
 
 Signals
 -------
@@ -47,8 +51,8 @@ images         the same image: equal sha256, or pHash Hamming distance <=       
                ``phash_distance`` (clusters); for accounts the avatar too
 profile_link   ``Account -PROFILE_LINK->`` Url                                  -         0.45
 bio            the same bio (case and spacing folded); a bio that is not equal  -         0.45
-               but ``token_set_ratio >= 90`` counts with the rarity of the
-               old one's bio and ``x = ratio/100 * r``
+               but within ``ratio >= 90`` (a sentence added) counts with the
+               rarity of every bio that close to it, ``x = ratio/100 * r``
 outlinks       Urls both link to (pages' outlinks, posts' links)                0.4       0.3
 audience       accounts that link to both (sites), or repost, reply to, quote   0.35      0.35
                or mention both (accounts)
@@ -76,28 +80,34 @@ same Target are not candidates here; they are reported as impersonations.
 
 Lineage
 -------
-Each new entity keeps one predecessor: the candidate with the highest score, or among
-those within 0.1 of it the one with the smallest gap (in a chain A → B → C, C's
-predecessor is B, not A). The accepted edges' connected components are lineages, named
+Each new entity keeps one predecessor: of its accepted candidates, the one that went
+quiet last (the smallest gap): in a chain A → B → C, C may share more with A than with
+B, but it replaces B. The accepted edges' connected components are lineages, named
 ``lineage:<uid of the earliest member>``; every edge carries its lineage.
 
-The pure function is :func:`find_reappearances` (frames in, edges out); :func:`analyze`
-reads the frames from a store and replaces the REAPPEARS_AS edges.
+The pure function is :func:`find_reappearances` (frames in, edges out). As every
+analysis (see :mod:`graphinv.analysis.registry`): :func:`read` takes the frames from a
+store, :func:`compute` finds the edges, :func:`write` replaces the REAPPEARS_AS edges;
+:func:`analyze` runs the three.
+
+This module is over 600 lines on purpose: the signal table above, the scoring that
+implements it and the store queries that feed it are one analysis, read together
+(tests/test_signal_docs.py keeps the table and the code in step).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
-from .impersonation import skeleton
+from ..vocabulary import gone_mask
+from .impersonation import account_frame, skeleton, target_frame, target_lookalikes
+from .runs import AnalysisRun, recorded_json, start_run, with_overrides
 
 SITE_WEIGHTS = {"ids": 0.9, "articles": 0.8, "images": 0.45, "outlinks": 0.4, "audience": 0.35,
                 "crosslink": 0.45, "name": 0.25}
@@ -113,12 +123,10 @@ ID_TYPE_WEIGHTS = {
     "amazon_tag": 1.0, "ga": 0.9, "ga4": 0.9, "matomo": 0.9, "hotjar": 0.9, "cf_beacon": 0.9,
     "ga_property": 0.8, "gtm": 0.6, "ip": 0.3, "ns": 0.2,
 }
-REMOVED_STATUSES = ("suspended", "deleted", "not_found", "withheld")
-REMOVED_HTTP = (404, 410, 451)
 EDGE_COLUMNS = ["src", "dst", "score", "gap", "signals", "evidence", "lineage"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReappearanceParams:
     """Thresholds of the analysis; recorded with every edge it writes."""
 
@@ -131,7 +139,6 @@ class ReappearanceParams:
     phash_distance: int = 8
     name_threshold: float = 0.8
     max_holders: int = 200
-    predecessor_margin: float = 0.1
     weights: dict = field(default_factory=dict)  # overrides of SITE_WEIGHTS / ACCOUNT_WEIGHTS
 
 
@@ -258,7 +265,7 @@ def image_clusters(images: pd.DataFrame, max_distance: int) -> pd.DataFrame:
     if images.empty:
         return images.assign(cluster=pd.Series(dtype=object))
     uf = _UnionFind()
-    for sha, group in images.dropna(subset=["sha256"]).groupby("sha256"):
+    for _sha, group in images.dropna(subset=["sha256"]).groupby("sha256"):
         first = group["item"].iloc[0]
         for other in group["item"].iloc[1:]:
             uf.union(first, other)
@@ -298,10 +305,8 @@ def timelines(entities: pd.DataFrame, activity: pd.DataFrame, observations: pd.D
     act = activity.dropna(subset=["time"]).astype({"time": "int64"})
     obs = observations.dropna(subset=["time"]) if not observations.empty else observations
     if not obs.empty:
-        status = obs["status"].fillna("")
-        http = pd.to_numeric(obs.get("http_status"), errors="coerce")
-        gone = status.isin(REMOVED_STATUSES) | (~status.isin(["active"]) & http.isin(REMOVED_HTTP))
-        active = obs[status == "active"][["uid", "time"]]
+        gone = gone_mask(obs["status"], obs.get("http_status"))
+        active = obs[obs["status"] == "active"][["uid", "time"]]
         act = pd.concat([act, active.astype({"time": "int64"})], ignore_index=True)
         down = obs[gone].groupby("uid")["time"].min()
     else:
@@ -411,7 +416,7 @@ def find_reappearances(
     # Holders of each token within a group; each pair of holders is a candidate pair.
     shared: dict[tuple, dict] = defaultdict(lambda: defaultdict(list))
     token_items: dict[tuple, dict] = {}
-    for (group, signal, token), part in all_tokens.groupby(["group", "signal", "token"], sort=False):
+    for (_group, signal, token), part in all_tokens.groupby(["group", "signal", "token"], sort=False):
         holders = sorted(set(part["uid"]))
         k = len(holders)
         if k < 2 or k > params.max_holders:
@@ -443,7 +448,7 @@ def find_reappearances(
         for old, new in ((a, b), (b, a)):
             t_old, t_new = times.loc[old], times.loc[new]
             gap = t_new["start"] - t_old["quiet"]
-            if gap < 0 or gap > max_gap or t_new["start"] <= t_old["start"]:
+            if gap <= 0 or gap > max_gap or t_new["start"] <= t_old["start"]:
                 continue
             candidates.append(_score_pair(old, new, int(gap), signals, info, kind, weights, params,
                                           token_items, minhashes, phashes))
@@ -453,12 +458,10 @@ def find_reappearances(
     accepted = scored[(scored["score"] >= params.min_score) & (scored["evidence_strength"] >= params.min_evidence)]
     if accepted.empty:
         return pd.DataFrame(columns=EDGE_COLUMNS)
-    # One predecessor per new entity: the best score; near-ties go to the smallest gap.
-    chosen = []
-    for new, group in accepted.groupby("dst", sort=False):
-        best = group["score"].max()
-        near = group[group["score"] >= best - params.predecessor_margin]
-        chosen.append(near.sort_values(["gap", "score"], ascending=[True, False]).iloc[0])
+    # One predecessor per new entity: of the accepted ones, the last to go quiet (in a
+    # chain A -> B -> C, C carries A's traits too, often more of them, but it replaces B).
+    chosen = [group.sort_values(["gap", "score"], ascending=[True, False]).iloc[0]
+              for _, group in accepted.groupby("dst", sort=False)]
     edges = pd.DataFrame(chosen).reset_index(drop=True)
     edges["lineage"] = _lineages(edges, times)
     return edges[EDGE_COLUMNS].sort_values(["lineage", "gap"]).reset_index(drop=True)
@@ -499,10 +502,12 @@ def _score_pair(old, new, gap, signals, info, kind, weights, params, token_items
         bio_old, bio_new = info.at[old, "bio"] if "bio" in info.columns else None, \
             info.at[new, "bio"] if "bio" in info.columns else None
         if "bio" not in strengths and isinstance(bio_old, str) and isinstance(bio_new, str) and bio_old and bio_new:
-            ratio = fuzz.token_set_ratio(fold_text(bio_old), fold_text(bio_new)) / 100.0
+            # A whole-string ratio: a sentence appended ("Back again.") keeps it high, but one
+            # bio's words being a subset of the other's (token_set_ratio = 100) does not.
+            ratio = fuzz.ratio(fold_text(bio_old), fold_text(bio_new)) / 100.0
             if ratio >= 0.9:
-                holders = int((info["bio"].map(fold_text) == fold_text(bio_old)).sum()) if "bio" in info.columns else 1
-                strengths["bio"] = ratio * rarity(max(holders, 1) + 1) * min(1.0, len(bio_old) / BIO_FULL_CHARS)
+                holders = max(_similar_bios(info, fold_text(bio_old)), 2)
+                strengths["bio"] = ratio * rarity(holders) * min(1.0, len(bio_old) / BIO_FULL_CHARS)
                 evidence["bio"] = [{"old": bio_old, "new": bio_new, "similarity": round(ratio, 3)}]
         sim = handle_similarity(str(info.at[old, "name"]), str(info.at[new, "name"]))
     else:
@@ -522,6 +527,20 @@ def _score_pair(old, new, gap, signals, info, kind, weights, params, token_items
     evidence["contributions"] = {s: round(c, 4) for s, c in contributions.items()}
     return {"src": old, "dst": new, "score": round(score, 4), "gap": gap, "signals": signals_list,
             "evidence": evidence, "evidence_strength": strongest}
+
+
+def _similar_bios(info: pd.DataFrame, folded: str) -> int:
+    """How many accounts have a bio within ratio 90 of ``folded`` (a common interest
+    bio, "Love hiking, dogs and coffee", is held by many and links nobody)."""
+    cache = info.attrs.setdefault("_bio_holders", {})
+    if folded not in cache:
+        from rapidfuzz import process
+
+        bios = info.attrs.get("_folded_bios")
+        if bios is None:
+            bios = info.attrs["_folded_bios"] = [b for b in info["bio"].map(fold_text) if b]
+        cache[folded] = len(process.extract(folded, bios, scorer=fuzz.ratio, score_cutoff=90, limit=None))
+    return cache[folded]
 
 
 def _text_pair(old_items, new_items, minhashes) -> dict:
@@ -588,6 +607,8 @@ _SITE_QUERIES = {
                "RETURN DISTINCT s.uid AS uid, m.uid AS item, m.sha256 AS sha256, m.phash AS phash"),
     "outlinks": ("MATCH (s:Site)<-[:ON_SITE]-(p:Post)-[:LINKS_TO]->(u:Url) WHERE p.platform = 'web' "
                  "RETURN DISTINCT s.uid AS uid, u.uid AS token"),
+    "linked": ("MATCH (p:Post)-[:LINKS_TO]->(u:Url)-[:ON_SITE]->(s:Site) WHERE p.created_at IS NOT NULL "
+               "RETURN s.uid AS uid, min(p.created_at) AS time"),
     "crosslinks": ("MATCH (s:Site)<-[:ON_SITE]-(p:Post)-[:LINKS_TO]->(u:Url)-[:ON_SITE]->(t:Site) "
                    "WHERE p.platform = 'web' RETURN DISTINCT s.uid AS src, t.uid AS dst, u.uid AS detail"),
     "redirects": ("MATCH (s:Site)<-[:ON_SITE]-(a:Url)-[l:LINKS_TO]->(b:Url)-[:ON_SITE]->(t:Site) "
@@ -597,7 +618,8 @@ _SITE_QUERIES = {
 }
 _ACCOUNT_QUERIES = {
     "entities": ("MATCH (a:Account) RETURN a.uid AS uid, a.platform AS grp, a.handle AS name, "
-                 "a.display_name AS display_name, a.bio AS bio, a.first_seen AS first_seen, a.last_seen AS last_seen"),
+                 "a.display_name AS display_name, a.bio AS bio, a.first_seen AS first_seen, a.last_seen AS last_seen, "
+                 "a.created_at AS created_at"),
     "posts": ("MATCH (a:Account)-[:POSTED]->(p:Post) WHERE p.created_at IS NOT NULL "
               "RETURN a.uid AS uid, p.uid AS item, p.created_at AS time, p.text AS text, p.text_minhash AS minhash"),
     "reposts": ("MATCH (a:Account)-[r:REPOSTED]->(p:Post) WHERE r.time IS NOT NULL "
@@ -644,28 +666,34 @@ def site_frames(store, params: ReappearanceParams) -> dict:
     links = pd.concat([_q(store, q["crosslinks"], ["src", "dst", "detail"]),
                        _q(store, q["redirects"], ["src", "dst", "detail"])], ignore_index=True)
     links = links[links["src"] != links["dst"]]
-    return {"entities": entities, "activity": pages[["uid", "time"]], "observations": observations,
+    # A site existed as soon as a captured page or post linked to it: the news site the old
+    # site cited while it was up cannot be its successor, even if crawled only later.
+    linked = _q(store, q["linked"], ["uid", "time"])
+    activity = pd.concat([pages[["uid", "time"]], linked], ignore_index=True)
+    return {"entities": entities, "activity": activity, "observations": observations,
             "tokens": tokens, "texts": articles[["uid", "item", "minhash"]],
             "images": _q(store, q["images"], ["uid", "item", "sha256", "phash"]), "links": links}
 
 
 def account_frames(store, params: ReappearanceParams) -> dict:
     """The frames :func:`find_reappearances` needs for accounts, read from ``store``."""
-    from . import impersonation
-
     q = _ACCOUNT_QUERIES
-    entities = _q(store, q["entities"], ["uid", "grp", "name", "display_name", "bio", "first_seen", "last_seen"])
+    entities = _q(store, q["entities"], ["uid", "grp", "name", "display_name", "bio", "first_seen", "last_seen",
+                                         "created_at"])
     entities = entities.rename(columns={"grp": "group"})
     entities["group"] = entities["group"].fillna(entities["uid"].str.split(":").str[1])
     entities["name"] = entities["name"].fillna(entities["uid"].str.split(":", n=2).str[2])
     posts = _q(store, q["posts"], ["uid", "item", "time", "text", "minhash"])
     reposts = _q(store, q["reposts"], ["uid", "time"])
+    # The account's creation date is its start: an account made years before another went
+    # quiet is a contemporary, not a re-creation, however alike the two look.
     seen = pd.concat([entities[["uid", "first_seen"]].rename(columns={"first_seen": "time"}),
-                      entities[["uid", "last_seen"]].rename(columns={"last_seen": "time"})])
+                      entities[["uid", "last_seen"]].rename(columns={"last_seen": "time"}),
+                      entities[["uid", "created_at"]].rename(columns={"created_at": "time"})])
     activity = pd.concat([posts[["uid", "time"]], reposts, seen], ignore_index=True).dropna(subset=["time"])
     texts = posts[posts["text"].fillna("").str.len() >= params.min_text_chars]
     # Avatars are images of the account (joined to the captured image by URL).
-    accounts = impersonation.account_frame(store)
+    accounts = account_frame(store)
     avatars = accounts.dropna(subset=["avatar_phash"])
     images = pd.concat([
         _q(store, q["post_images"], ["uid", "item", "sha256", "phash"]),
@@ -685,49 +713,53 @@ def account_frames(store, params: ReappearanceParams) -> dict:
     # Cross-links: one account mentions the other ("follow my new account @x").
     mentions = _q(store, q["audience_mentions"], ["uid", "token"])
     links = pd.DataFrame({"src": mentions["token"], "dst": mentions["uid"], "detail": "mentions"})
-    targets = impersonation.target_frame(store)
-    lookalikes = impersonation.target_lookalikes(accounts, targets) if not targets.empty else {}
+    targets = target_frame(store)
+    lookalikes = target_lookalikes(accounts, targets) if not targets.empty else {}
     entities["lookalike"] = entities["uid"].map(lambda u: sorted(lookalikes.get(u, ())))
     return {"entities": entities, "activity": activity, "observations": _q(store, q["observations"],
             ["uid", "time", "status", "http_status"]), "tokens": tokens,
             "texts": texts[["uid", "item", "minhash"]], "images": images, "links": links}
 
 
-def analyze(store, params: ReappearanceParams | None = None, **overrides) -> dict:
-    """Find site and account reappearances and replace the REAPPEARS_AS edges in ``store``."""
-    from .pipeline import analysis_run_id
+@dataclass(frozen=True)
+class ReappearanceResult:
+    """The accepted site and account edges of one run (see :func:`find_reappearances`)."""
 
-    params = params or ReappearanceParams()
-    for key, value in overrides.items():
-        if not hasattr(params, key):
-            raise TypeError(f"unknown reappearance parameter {key!r}")
-        setattr(params, key, value)
-    recorded = asdict(params)
-    run = analysis_run_id("reappearance", recorded)
-    sites = find_reappearances(**site_frames(store, params), kind="site", params=params)
-    accounts = find_reappearances(**account_frames(store, params), kind="account", params=params)
+    sites: pd.DataFrame
+    accounts: pd.DataFrame
+    run: AnalysisRun
+
+
+def read(store, params: ReappearanceParams) -> dict:
+    """The frames :func:`compute` needs: ``{"sites": …, "accounts": …}``."""
+    return {"sites": site_frames(store, params), "accounts": account_frames(store, params)}
+
+
+def compute(frames: dict, params: ReappearanceParams) -> ReappearanceResult:
+    """Site and account reappearances among ``frames`` (from :func:`read`); pure."""
+    return ReappearanceResult(find_reappearances(**frames["sites"], kind="site", params=params),
+                              find_reappearances(**frames["accounts"], kind="account", params=params),
+                              start_run("reappearance", params))
+
+
+def write(store, result: ReappearanceResult) -> dict:
+    """Replace the REAPPEARS_AS edges in ``store``; the run's summary."""
+    sites, accounts, run = result.sites, result.accounts, result.run
     store.delete_edges("REAPPEARS_AS")
     edges = pd.concat([sites, accounts], ignore_index=True)
     if not edges.empty:
         store.upsert_edges("REAPPEARS_AS", pd.DataFrame({
             "src": edges["src"], "dst": edges["dst"], "score": edges["score"].astype(float),
             "gap": edges["gap"].astype("int64"), "signals": edges["signals"],
-            "evidence": [json.dumps(_jsonable(e) | {"params": recorded, "analysis_run": run}, ensure_ascii=False,
-                                    default=str) for e in edges["evidence"]],
-            "lineage": edges["lineage"], "analysis_run": run}))
+            "evidence": [recorded_json(run, e) for e in edges["evidence"]],
+            "lineage": edges["lineage"], "analysis_run": run.id}))
     return {"site_edges": len(sites), "account_edges": len(accounts),
             "site_lineages": int(sites["lineage"].nunique()) if not sites.empty else 0,
             "account_lineages": int(accounts["lineage"].nunique()) if not accounts.empty else 0,
-            "analysis_run": run}
+            "analysis_run": run.id}
 
 
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return None if math.isnan(float(value)) else float(value)
-    return value
+def analyze(store, params: ReappearanceParams | None = None, **overrides) -> dict:
+    """Find site and account reappearances and replace the REAPPEARS_AS edges in ``store``."""
+    params = with_overrides(ReappearanceParams, params, overrides, "reappearance")
+    return write(store, compute(read(store, params), params))

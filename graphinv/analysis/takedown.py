@@ -4,15 +4,19 @@ A Report (``reported_at``, ``reported_to``, the reported URL) points at an entit
 Post, Account, Site or Url) through ``REPORTED``. An item counts as **removed** at the
 first Observation of that entity, at or after the report, whose status says it is gone:
 ``suspended``, ``deleted``, ``not_found`` or ``withheld`` (or an HTTP 404, 410 or 451
-recorded without a status). ``active`` and ``error`` (a 5xx) are not removals. Hours to
+recorded without a status): :func:`graphinv.vocabulary.is_gone`. ``active`` and ``error``
+(a 5xx) are not removals. Hours to
 removal are ``(removed_at - reported_at) / 3600``; "within 48 h" means ``<= 48``.
 
-Platform: from the reported URL, the way an analyst reads it (``twitter.com``/``x.com``
-→ twitter, ``t.me`` → telegram, a ``/@user/`` path → mastodon, anything else → web),
+Platform: from the reported URL, the way an analyst reads it (a host of the
+vocabulary's platforms: ``twitter.com``/``x.com`` → twitter, ``t.me`` → telegram, …; a
+``/@user/`` path on another host → mastodon, anything else → web),
 falling back to the Report's own ``platform`` property when it has no URL.
 
 :func:`compliance` is the pure function (frames in, a table out);
-:func:`takedown_compliance` reads the frames from a store.
+:func:`takedown_compliance` reads the frames from a store. In the analysis registry
+(:mod:`graphinv.analysis.registry`) it is a report: :func:`read` and :func:`compute`,
+nothing written to the store, so ``graphinv analyze`` does not run it.
 
 >>> reports = pd.DataFrame({"report": ["r1", "r2"], "entity": ["post:a", "post:b"],
 ...     "url": ["https://twitter.com/x/status/1", "https://t.me/c/2"],
@@ -26,15 +30,13 @@ falling back to the Report's own ``platform`` property when it has no URL.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 
-REMOVED_STATUSES = ("suspended", "deleted", "not_found", "withheld")
-REMOVED_HTTP = (404, 410, 451)
-TWITTER_HOSTS = ("twitter.com", "x.com", "mobile.twitter.com", "www.twitter.com", "www.x.com")
-TELEGRAM_HOSTS = ("t.me", "telegram.me", "www.t.me")
+from ..vocabulary import gone_mask, platform_of_host
 
 REPORT_COLUMNS = ("report", "entity", "url", "reported_at", "reported_to")
 OBSERVATION_COLUMNS = ("entity", "status", "observed_at", "http_status")
@@ -53,11 +55,9 @@ def platform_of_url(url: str | None, fallback: str | None = None) -> str:
         return fallback or "unknown"
     text = url.strip()
     parts = urlsplit(text if "://" in text else "https://" + text)
-    host = (parts.hostname or "").lower()
-    if host in TWITTER_HOSTS:
-        return "twitter"
-    if host in TELEGRAM_HOSTS:
-        return "telegram"
+    known = platform_of_host(parts.hostname)
+    if known:
+        return known
     segments = [s for s in parts.path.split("/") if s]
     if segments and segments[0].startswith("@") and len(segments[0]) > 1:
         return "mastodon"
@@ -82,9 +82,7 @@ def removals(reports: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
     if obs.empty:
         out["removed_at"] = np.nan
     else:
-        status = obs["status"].fillna("")
-        http = pd.to_numeric(obs.get("http_status"), errors="coerce")
-        gone = status.isin(REMOVED_STATUSES) | ((status == "") & http.isin(REMOVED_HTTP))
+        gone = gone_mask(obs["status"], obs.get("http_status"))
         obs = obs[gone & obs["observed_at"].notna()][["entity", "observed_at"]]
         joined = out[["report", "entity", "reported_at"]].merge(obs, on="entity", how="left")
         joined = joined[joined["observed_at"] >= joined["reported_at"]]
@@ -132,10 +130,29 @@ def read_frames(store) -> tuple[pd.DataFrame, pd.DataFrame]:
     return reports, observations
 
 
+@dataclass(frozen=True)
+class TakedownParams:
+    """How the compliance table is grouped, and its deadline in hours."""
+
+    by: tuple[str, ...] = ("platform", "reported_to")
+    hours: float = 48
+
+
+def read(store, params: TakedownParams | None = None) -> dict:
+    """The frames :func:`compute` needs: ``{"reports": …, "observations": …}``."""
+    reports, observations = read_frames(store)
+    return {"reports": reports, "observations": observations}
+
+
+def compute(frames: dict, params: TakedownParams) -> pd.DataFrame:
+    """The compliance table of ``frames`` (from :func:`read`); pure."""
+    return compliance(frames["reports"], frames["observations"], by=list(params.by), hours=params.hours)
+
+
 def takedown_compliance(store, by: str | list[str] = ("platform", "reported_to"), hours: float = 48) -> pd.DataFrame:
     """The compliance table of the reports in ``store`` (see :func:`compliance`)."""
-    reports, observations = read_frames(store)
-    return compliance(reports, observations, by=list(by) if not isinstance(by, str) else by, hours=hours)
+    params = TakedownParams(by=(by,) if isinstance(by, str) else tuple(by), hours=hours)
+    return compute(read(store, params), params)
 
 
 def by_platform_summary(table: pd.DataFrame) -> dict[str, dict]:

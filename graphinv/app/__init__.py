@@ -37,9 +37,7 @@ class AppContext:
 
     @property
     def label(self) -> str:
-        if self.backend == "embedded":
-            return f"{Path(self.store_uri.split(':', 1)[1]).name} · embedded · read-only"
-        return f"{self.store_uri} · neo4j · read-only"
+        return f"{self.store.label} · read-only"
 
 
 def _pages():
@@ -50,18 +48,19 @@ def _pages():
 
 
 def create_app(store_uri: str | None = None, store: GraphStore | None = None,
-               auth: tuple[str, str] | None = None):
+               auth: tuple[str, str] | None = None, allowed_hosts: set[str] | None = None):
     """The Dash app over the store at ``store_uri`` (opened read-only), or over an
-    already open ``store``. ``auth`` = (user, password) turns on HTTP basic auth."""
+    already open ``store``. ``auth`` = (user, password) turns on HTTP basic auth;
+    ``allowed_hosts`` are the host names it answers to (default: loopback and
+    $GRAPHINV_APP_HOSTS, see :func:`guard_requests`)."""
     import dash
     from dash import Input, Output, State, ctx as callback_ctx, html
 
-    from ..queries import backend_of
     from .layout import error_box, shell
 
     if store is None:
         store = open_store(store_uri or default_store_uri(), read_only=True)
-    context = AppContext(store=store, store_uri=store.uri, backend=backend_of(store))
+    context = AppContext(store=store, store_uri=store.uri, backend=store.backend)
     app = dash.Dash(__name__, assets_folder=str(ASSETS), title="graphinv", update_title=None,
                     suppress_callback_exceptions=True)
     app.layout = shell(context.label)
@@ -100,30 +99,104 @@ def create_app(store_uri: str | None = None, store: GraphStore | None = None,
             return dash.no_update, f"Export failed: {exc}"
         return dash.dcc.send_bytes(content, name), f"{name} ready"
 
+    guard_requests(app, allowed_hosts)
     if auth:
         require_basic_auth(app.server, *auth)
     return app
 
 
+def allowed_host_names(bind_host: str = "127.0.0.1", environ: dict | None = None) -> set[str]:
+    """Host names the app answers to: the loopback names, the address it binds to, and
+    the comma-separated names of $GRAPHINV_APP_HOSTS (a proxy's public name, say).
+
+    >>> sorted(allowed_host_names("127.0.0.1", {"GRAPHINV_APP_HOSTS": "graphinv.lan"}))
+    ['127.0.0.1', '::1', 'graphinv.lan', 'localhost']
+    """
+    environ = os.environ if environ is None else environ
+    extra = [h.strip().lower() for h in environ.get("GRAPHINV_APP_HOSTS", "").split(",") if h.strip()]
+    names = {*LOOPBACK, *extra}
+    if bind_host not in ("0.0.0.0", "::", ""):
+        names.add(bind_host.lower())
+    return names
+
+
+def _host_name(host: str) -> str:
+    """``[::1]:8050`` → ``::1``, ``Example.ORG:80`` → ``example.org``."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+# Dash renders inline JSON config and one inline bootstrap script (allowed by its hash);
+# styles are inline throughout Dash's components; plotly needs eval for some traces.
+_CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval' {hashes}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def guard_requests(app, allowed_hosts: set[str] | None = None) -> None:
+    """Refuse requests that name another host or come from another origin, and send
+    headers that keep the app out of other sites' frames.
+
+    A page the user visits can resolve its own name to 127.0.0.1 (DNS rebinding) and
+    then talk to the app as if it were the app's own page; the ``Host`` header still
+    carries the page's name, so only the names in ``allowed_hosts`` are served. A
+    cross-origin request (another port, another site) is refused by its ``Origin``.
+    """
+    from flask import Response, request
+
+    names = allowed_hosts if allowed_hosts is not None else allowed_host_names()
+    csp = _CSP.format(hashes=" ".join(app.csp_hashes()))
+
+    @app.server.before_request
+    def _check_host_and_origin():
+        host = _host_name(request.host or "")
+        if host not in names:
+            return Response(f"graphinv: this app does not answer to the host name {host[:100]!r}; "
+                            "set GRAPHINV_APP_HOSTS to serve it under that name\n", 403,
+                            {"Content-Type": "text/plain; charset=utf-8"})
+        origin = request.headers.get("Origin")
+        same = {f"http://{request.host}", f"https://{request.host}"}
+        if origin is not None and origin.lower() not in {o.lower() for o in same}:
+            return Response("graphinv: cross-origin requests are refused\n", 403,
+                            {"Content-Type": "text/plain; charset=utf-8"})
+        if request.method != "GET" and request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+            return Response("graphinv: cross-site requests are refused\n", 403,
+                            {"Content-Type": "text/plain; charset=utf-8"})
+        return None
+
+    @app.server.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
 def export_bytes(store, fmt: str, selection: dict) -> tuple[str, bytes]:
     """Run a graphinv.export writer on a selection; returns a file name and its bytes
-    (CSV node and edge lists come as one zip)."""
-    from ..export import export_selection
+    (a format writing a directory of files, like the CSV lists, comes as one zip)."""
+    from ..export import FORMATS, export_selection
 
     allowed = {k: selection[k] for k in ("campaign", "lineage", "query", "params") if selection.get(k)}
     if not allowed:
         raise InputError("nothing selected to export")
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r}")
     stem = _slug(allowed.get("campaign") or allowed.get("lineage") or allowed.get("query") or "selection")
-    suffix = {"gexf": ".gexf", "html": ".html", "report-html": "-report.html", "csv": ""}[fmt]
+    suffix = FORMATS[fmt].suffix
     with tempfile.TemporaryDirectory(prefix="graphinv-export-") as tmp:
-        out = Path(tmp) / (stem + suffix if fmt != "csv" else stem)
-        written = export_selection(store, fmt, out, **allowed)
-        if fmt == "csv":
+        written = export_selection(store, fmt, Path(tmp) / (stem + suffix), **allowed)
+        if not suffix:
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                 for path in written:
                     archive.write(path, Path(path).name)
-            return f"{stem}-csv.zip", buffer.getvalue()
+            return f"{stem}-{fmt}.zip", buffer.getvalue()
         return Path(written[0]).name, Path(written[0]).read_bytes()
 
 
@@ -168,11 +241,12 @@ def credentials_for(host: str, environ: dict | None = None) -> tuple[str, str] |
 def serve(store_uri: str | None = None, host: str = "127.0.0.1", port: int = 8050, debug: bool = False) -> None:
     """Serve the app (credentials checked before the store is opened)."""
     auth = credentials_for(host)
-    app = create_app(store_uri, auth=auth)
+    app = create_app(store_uri, auth=auth, allowed_hosts=allowed_host_names(host))
     print(f"graphinv app on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
           f"(store {app.server.config['GRAPHINV_CONTEXT'].label}{', basic auth on' if auth else ''}); "
           "Ctrl+C stops it", flush=True)
     app.run(host=host, port=port, debug=debug)
 
 
-__all__ = ["AppContext", "create_app", "serve", "credentials_for", "export_bytes", "require_basic_auth"]
+__all__ = ["AppContext", "allowed_host_names", "create_app", "credentials_for", "export_bytes", "guard_requests",
+           "require_basic_auth", "serve"]

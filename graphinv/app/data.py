@@ -19,8 +19,9 @@ import pandas as pd
 
 from .. import queries
 from ..schema import SCHEMA
+from ..vocabulary import DOWN_STATUSES, GONE_STATUSES
+from ..store.gate import Limits, default_limits
 
-REMOVED = ("suspended", "deleted", "not_found", "withheld")
 NEVER = 4102444800  # 2100-01-01: the open end of a time filter
 
 # What the explorer's search looks at, per node kind (schema property names).
@@ -39,17 +40,6 @@ SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
 # The readable name of a node, first non-null of these properties.
 NAME_FIELDS = ("handle", "domain", "title", "name", "label", "tag", "value", "url", "status", "source",
                "report_id", "uid")
-
-
-def backend(store) -> str:
-    return queries.backend_of(store)
-
-
-def _label_fn(store, var: str) -> str:
-    """The kind of a node or edge variable, spelled for the store's dialect."""
-    if backend(store) == "embedded":
-        return f"label({var})"
-    return f"type({var})" if var == "r" else f"labels({var})[0]"
 
 
 def _name_expr(kind: str, var: str = "n") -> str:
@@ -178,7 +168,7 @@ def campaign(store, uid: str) -> dict | None:
     if found.empty:
         return None
     row = found.iloc[0].to_dict()
-    for key in ("modalities", "top_urls", "top_domains"):
+    for key in ("modalities", "top_urls", "top_domains", "reasons"):
         value = row.get(key)
         row[key] = [str(v) for v in value] if isinstance(value, (list, tuple, np.ndarray)) else []
     return row
@@ -314,11 +304,11 @@ def generations(store, members: list[str]) -> pd.DataFrame:
         "RETURN n.uid AS uid, min(CASE WHEN o.status = 'active' THEN o.observed_at END) AS first_active, "
         "max(CASE WHEN o.status = 'active' THEN o.observed_at END) AS last_active, "
         "min(CASE WHEN o.status IN $removed THEN o.observed_at END) AS taken_down_at",
-        {"m": members, "removed": list(REMOVED)})
+        {"m": members, "removed": list(GONE_STATUSES)})
     removals = store.query(
         "MATCH (o:Observation)-[:OBSERVED]->(n) WHERE n.uid IN $m AND o.status IN $removed "
         "RETURN n.uid AS uid, o.status AS takedown_status, min(o.observed_at) AS at",
-        {"m": members, "removed": list(REMOVED)})
+        {"m": members, "removed": list(GONE_STATUSES)})
     # one row per member and removed status: keep the earliest (a few rows per lineage)
     down_status = removals.sort_values("at").drop_duplicates("uid")[["uid", "takedown_status"]] \
         if not removals.empty else removals
@@ -375,7 +365,7 @@ def search(store, text: str, kinds: Iterable[str] | None = None, since: int = 0,
         if kind not in SEARCH_FIELDS:
             continue
         fields = SEARCH_FIELDS[_kind(kind)]
-        where = " OR ".join([f"toLower(n.uid) CONTAINS $q"] +
+        where = " OR ".join(["toLower(n.uid) CONTAINS $q"] +
                             [f"toLower(coalesce(n.{f}, '')) CONTAINS $q" for f in fields])
         exact = " OR ".join(f"toLower(coalesce(n.{f}, '')) = $q" for f in fields)
         detail = f"n.{fields[1]}" if len(fields) > 1 and kind not in ("Post", "Report", "Media") else "''"
@@ -417,11 +407,8 @@ def neighbours(store, uid: str, kinds: Iterable[str] | None = None, since: int =
     kind and by the edge time (untimed edges always pass); at most ``limit`` rows,
     and the number of rows there are in all."""
     kinds = [_kind(k) for k in (kinds or SCHEMA.nodes)]
-    node_label, edge_label = _label_fn(store, "m"), _label_fn(store, "r")
-    if backend(store) == "embedded":
-        direction = "CASE WHEN r.uid STARTS WITH (n.uid + '>') THEN 'out' ELSE 'in' END"
-    else:
-        direction = "CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END"
+    node_label, edge_label = store.kind_of("m"), store.kind_of("r", rel=True)
+    direction = f"CASE WHEN {store.leaves('r', 'n')} THEN 'out' ELSE 'in' END"
     where = (f"WHERE n.uid = $uid AND {node_label} IN $kinds "
              "AND (r.time IS NULL OR (r.time >= $since AND r.time <= $until)) ")
     params = {"uid": uid, "kinds": kinds, "since": int(since), "until": int(until)}
@@ -436,20 +423,21 @@ def neighbours(store, uid: str, kinds: Iterable[str] | None = None, since: int =
 
 
 # -- console ------------------------------------------------------------------------
-def run_named(store, name: str, params: dict) -> pd.DataFrame:
+def run_named(store, name: str, params: dict, limits: Limits | None = None) -> pd.DataFrame:
     """A named query with parameters from the form (empty fields take the default)."""
     given = {k: v for k, v in params.items() if v not in (None, "")}
-    return queries.run(store, name, **given)
+    return queries.run(store, name, limits=limits, **given)
 
 
 def run_cypher(store, cypher: str) -> pd.DataFrame:
-    """Free Cypher from the console, always read-only: the store refuses writes."""
-    return queries.run_cypher(store, cypher, write=False)
+    """Free Cypher from the console, always read-only: it passes the query gate and
+    runs within the time and row limits (:func:`graphinv.store.gate.default_limits`)."""
+    return queries.run_cypher(store, cypher, write=False, limits=default_limits())
 
 
 # -- watchlist ----------------------------------------------------------------------
 # Not serving its own content: taken down, or failing at the last check.
-WATCH_DOWN = (*REMOVED, "error", "unreachable")
+WATCH_DOWN = DOWN_STATUSES
 
 
 def watchlist(store, active_only: bool = False) -> pd.DataFrame:
@@ -483,3 +471,11 @@ def lineage_members(store) -> set[str]:
     """The uids of every Site and Account in some lineage (a REAPPEARS_AS step)."""
     edges = reappearance_edges(store)
     return set(edges["predecessor"].dropna()) | set(edges["successor"].dropna()) if not edges.empty else set()
+
+
+def limitations(analysis: str) -> str:
+    """What an analysis cannot see, as its registry record says."""
+    from ..analysis.registry import BY_NAME
+
+    return BY_NAME[analysis].limitations
+

@@ -1,6 +1,8 @@
 """Component ids of the app, one constant each, so layouts, callbacks and the browser
 tests name the same thing."""
 
+from ..export import FORMATS
+
 # the shell
 URL = "url"
 PAGE = "page"
@@ -9,13 +11,10 @@ STORE_BADGE = "store-badge"
 
 # exports (one bar per page that has a selection; one callback serves them all)
 EXPORT_SELECTION = "export-selection"
-EXPORT_GEXF = "export-gexf"
-EXPORT_CSV = "export-csv"
-EXPORT_HTML = "export-html"
-EXPORT_REPORT = "export-report"
 EXPORT_DOWNLOAD = "export-download"
 EXPORT_STATUS = "export-status"
-EXPORT_BUTTONS = {EXPORT_GEXF: "gexf", EXPORT_CSV: "csv", EXPORT_HTML: "html", EXPORT_REPORT: "report-html"}
+# button id -> format: one button per format of graphinv.export.FORMATS with a button label
+EXPORT_BUTTONS = {f"export-{f.name}": f.name for f in FORMATS.values() if f.button}
 
 # overview
 OVERVIEW_COUNTS = "overview-counts"
@@ -36,6 +35,8 @@ CAMPAIGN_TIMELINE = "campaign-timeline"
 CAMPAIGN_OBJECTS = "campaign-objects"
 CAMPAIGN_TARGETS = "campaign-targets"
 CAMPAIGN_EVIDENCE = "campaign-evidence"
+CAMPAIGN_REASONS = "campaign-reasons"
+CAMPAIGN_LIMITATIONS = "campaign-limitations"
 
 # lineages
 LINEAGE_TABLE = "lineage-table"

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 import pandas as pd
 from dash import dash_table, dcc, html
 
+from ..export import FORMATS
 from ..schema import SCHEMA
 from . import ids
 from .data import plain
@@ -25,7 +26,7 @@ NAV_ITEMS = (("/", "Overview"), ("/campaigns", "Campaigns"), ("/lineages", "Line
 TIME_COLUMNS = {"time", "first_time", "last_time", "created_at", "first_seen", "last_seen", "observed_at",
                 "reported_at", "started_at", "finished_at", "ingested_at", "captured_at", "first_post",
                 "last_post", "taken_down_at", "active_from", "active_to", "first_repost", "last_repost",
-                "last_observed_at", "taken_down_at", "predecessor_since", "successor_since",
+                "last_observed_at", "predecessor_since", "successor_since",
                 "last_checked", "added_at"}
 
 # Colours for what the schema does not colour: member roles and coordination modalities.
@@ -174,9 +175,7 @@ def export_bar(selection: dict | None, what: str = "this view") -> html.Div:
     return html.Div(className="export-bar", children=[
         dcc.Store(id=ids.EXPORT_SELECTION, data=selection),
         html.Span(f"Export {what}:", className="export-label"),
-        html.Button("GEXF", id=ids.EXPORT_GEXF, className="btn btn-small", disabled=disabled, n_clicks=0),
-        html.Button("CSV", id=ids.EXPORT_CSV, className="btn btn-small", disabled=disabled, n_clicks=0),
-        html.Button("HTML graph", id=ids.EXPORT_HTML, className="btn btn-small", disabled=disabled, n_clicks=0),
-        html.Button("Report", id=ids.EXPORT_REPORT, className="btn btn-small", disabled=disabled, n_clicks=0),
+        *[html.Button(FORMATS[fmt].button, id=button, className="btn btn-small", disabled=disabled, n_clicks=0)
+          for button, fmt in ids.EXPORT_BUTTONS.items()],
         html.Span(id=ids.EXPORT_STATUS, className="export-status"),
     ])

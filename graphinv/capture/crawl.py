@@ -5,8 +5,8 @@ is HTML its images, scripts and stylesheets are fetched too (``max_resources`` p
 page), then its links are queued while ``depth`` allows (``same_site``: only links on
 the seeds' registered domains). At most ``max_pages`` pages are fetched; a resource or
 page is fetched once per crawl. Every hop is a response record; a fetch that got no
-response and a redirect loop are also written as graphinv ``metadata`` records, so that the web collector records them as
-Observations: nothing that went wrong is left out of the evidence.
+response and a redirect loop are also written as graphinv ``metadata`` records, so that the web collector records them
+as Observations: nothing that went wrong is left out of the evidence.
 
 >>> import tempfile, pathlib
 >>> from graphinv.capture.fetch import FetchPolicy
@@ -69,7 +69,8 @@ def capture_name(kind: str, seeds: list[str], now: datetime | None = None) -> st
     return f"{kind}-{now:%Y%m%dT%H%M%S}Z-{slug}{more}.warc.gz"
 
 
-def write_chain(out: WarcOut, chain: Chain, fields: dict | None = None, always: bool = False) -> tuple[dict, int | None]:
+def write_chain(out: WarcOut, chain: Chain, fields: dict | None = None,
+                always: bool = False) -> tuple[dict, int | None]:
     """Write a chain's hops, and a metadata record when the hops alone do not say what
     happened (no response, a loop) or ``always``; (outcome, offset of the last response)."""
     outcome = chain_outcome(chain)

@@ -8,7 +8,9 @@ it holds us:
   ``--resolve``; ``"*"`` covers every other host), and the connection goes to an
   allowed address only. By default only public addresses are allowed, so a page or a
   redirect cannot point the crawler at the investigator's router, ``localhost`` or a
-  cloud metadata service; ``allow_networks`` replaces that rule by a list of networks
+  cloud metadata service; an IPv6 address that carries an IPv4 one (NAT64, 6to4,
+  Teredo, IPv4-mapped or -compatible) must carry a public one too
+  (:func:`public_address`). ``allow_networks`` replaces that rule by a list of networks
   (the tests allow ``127.0.0.0/8`` and nothing else).
 - **Time**: ``timeout`` bounds the connection and each read; ``deadline`` bounds a whole
   response, headers included (every read of the connection is given what is left of
@@ -72,6 +74,46 @@ def _network(value) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
         raise InputError(f"{value!r} is not a network (e.g. 127.0.0.0/8 or 10.1.2.3)") from None
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix: the IPv4 is the last 32 bits
+# RFC 8215 local-use NAT64: where the IPv4 sits depends on the site's prefix length,
+# which cannot be known here, and IANA lists it as not globally reachable.
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d
+
+
+def _carried_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses a packet to ``ip`` may end up at through a translator or tunnel."""
+    low32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip.ipv4_mapped is not None:
+        return [ip.ipv4_mapped]
+    if ip in _NAT64 or ip in _IPV4_COMPATIBLE:
+        return [low32]
+    if ip.sixtofour is not None:
+        return [ip.sixtofour]
+    if ip.teredo is not None:
+        return list(ip.teredo)  # the server and the (unobfuscated) client
+    return []
+
+
+def public_address(address: str) -> bool:
+    """Whether the default policy may contact ``address``: a global address that
+    carries no IPv4 address (NAT64, 6to4, Teredo, mapped, compatible) other than
+    global ones.
+
+    >>> [public_address(a) for a in ("93.184.215.14", "64:ff9b::5db8:d70e", "64:ff9b::a9fe:a9fe",
+    ...                              "2002:7f00:1::1", "::127.0.0.1", "::ffff:10.0.0.1")]
+    [True, True, False, False, False, False]
+    """
+    ip = ipaddress.ip_address(address)
+    if not ip.is_global:
+        return False
+    if ip.version == 4:
+        return True
+    if ip in _NAT64_LOCAL:
+        return False
+    return all(v4.is_global for v4 in _carried_ipv4(ip))
+
+
 def parse_resolve(items) -> dict[str, str | None]:
     """``HOST=IP`` strings (``IP`` may be ``none``: the host does not exist) as a mapping.
 
@@ -119,7 +161,7 @@ class FetchPolicy:
         ip = ipaddress.ip_address(address)
         if self.allow_networks is not None:
             return any(ip.version == net.version and ip in net for net in self.allow_networks)
-        return ip.is_global
+        return public_address(address)
 
     def addresses(self, host: str) -> list[str]:
         """The addresses to try for ``host``; NameNotFound / NameLookupFailed otherwise."""
@@ -450,12 +492,12 @@ def decoded_body(exchange: Exchange, limit: int = MAX_BYTES) -> bytes:
 def html_page(exchange: Exchange, max_bytes: int = MAX_BYTES):
     """(decoded body, parsed page) of a 2xx response; the page is None when the body is
     not HTML, and both are empty without a 2xx body."""
-    from collectors.web import _looks_like_html, charset_of, decode_html, parse_page
+    from ..web.html import charset_of, decode_html, looks_like_html, parse_page
 
     if exchange.status is None or not 200 <= exchange.status < 300:
         return b"", None
     body = decoded_body(exchange, max_bytes)
-    if not body or not _looks_like_html(exchange.mime, body):
+    if not body or not looks_like_html(exchange.mime, body):
         return body, None
     html, _ = decode_html(body, charset_of(exchange.header("Content-Type")))
     return body, parse_page(html, exchange.url)
@@ -478,9 +520,8 @@ def chain_outcome(chain: Chain) -> dict:
     >>> chain_outcome(Chain("http://old.example/", [Exchange("http://old.example/", _now(), status=451)]))["status"]
     'withheld'
     """
-    from collectors.web import observation_status
-
     from ..normalize import registered_domain
+    from ..web.outcome import observation_status
 
     final = chain.final
     out = {"status": "unreachable", "http_status": final.status if final else None,

@@ -7,7 +7,7 @@ the stored body is already de-chunked; ``WARC-Truncated`` when the body was cut 
 ``WARC-IP-Address`` the address really contacted) and a ``request`` record
 concurrent to it. A fetch that got no response, and every check of a watch run, is a
 ``metadata`` record of ``application/warc-fields`` named by its ``graphinv-`` fields
-(see :func:`outcome_fields`); the web collector turns those into Observations, so the
+(see :mod:`graphinv.web.outcome`); the web collector turns those into Observations, so the
 WARC alone holds everything the store was told.
 
 The file is written under a ``.part`` name and renamed when closed, so a process killed
@@ -32,29 +32,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import __version__
-from collectors.web import OUTCOME_FIELD_PREFIX as FIELD_PREFIX
-
-from ..ingest import file_sha256
+from ..digest import file_sha256
+from ..web.outcome import CONTENT_TYPE as OUTCOME_CONTENT_TYPE
+from ..web.outcome import outcome_payload
 from .fetch import Exchange
 
 
 def warc_date(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _field(value) -> str:
-    # warc-fields are one line each: no line breaks inside a value.
-    return " ".join(str(value).split())
-
-
-def outcome_payload(fields: dict) -> bytes:
-    """The warc-fields body of a graphinv metadata record (empty values left out).
-
-    >>> outcome_payload({"outcome": "withheld", "http-status": 451, "detail": ""})
-    b'graphinv-outcome: withheld\\r\\ngraphinv-http-status: 451\\r\\n'
-    """
-    return "".join(f"{FIELD_PREFIX}{k}: {_field(v)}\r\n" for k, v in fields.items()
-                   if v not in (None, "", [])).encode("utf-8")
 
 
 class WarcOut:
@@ -123,7 +108,7 @@ class WarcOut:
         if concurrent_to:
             warc_headers["WARC-Concurrent-To"] = concurrent_to
         record = self.writer.create_warc_record(url, "metadata", payload=io.BytesIO(body), length=len(body),
-                                                warc_content_type="application/warc-fields",
+                                                warc_content_type=OUTCOME_CONTENT_TYPE,
                                                 warc_headers_dict=warc_headers)
         return self._write(record)
 

@@ -45,21 +45,16 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from ..analysis.takedown import REMOVED_STATUSES as GONE
 from ..errors import InputError
 from ..normalize import canonical_url, registered_domain, text_hash
 from ..records import kind_of, site_uid, watch_uid
+from ..vocabulary import GONE_STATUSES as GONE
+from ..vocabulary import profile_url
 from .crawl import CAPTURES, write_chain
 from .fetch import MAX_BYTES, Chain, Fetcher, FetchPolicy, chain_outcome, html_page
 from .warc import WarcOut
 
 CHANGES = ("taken_down", "moved", "back", "content_changed", "unreachable", "status_changed")
-PROFILE_URLS = {"twitter": "https://x.com/{handle}", "telegram": "https://t.me/{handle}",
-                "instagram": "https://www.instagram.com/{handle}/", "tiktok": "https://www.tiktok.com/@{handle}",
-                "youtube": "https://www.youtube.com/@{handle}", "gab": "https://gab.com/{handle}",
-                "truthsocial": "https://truthsocial.com/@{handle}", "gettr": "https://gettr.com/user/{handle}",
-                "vk": "https://vk.com/{handle}", "bluesky": "https://bsky.app/profile/{handle}",
-                "facebook": "https://www.facebook.com/{handle}", "threads": "https://www.threads.net/@{handle}"}
 
 
 def classify_change(previous: dict | None, outcome: dict, fingerprint: str | None) -> str:
@@ -115,7 +110,8 @@ def resolve_entity(store, text: str) -> tuple[str, str, list[tuple[str, str, dic
     ('site:old-site.example', 'https://old-site.example/')
     """
     from collectors.base import Accumulator
-    from collectors.csv_tables import entity_of
+
+    from ..resolve import entity_of
 
     text = text.strip()
     if as_uid(text, ("Site", "Account", "Url", "Post")):
@@ -156,11 +152,9 @@ def _url_of_uid(store, uid: str) -> str:
         return found.iloc[0]["url"]
     if kind == "Account":
         _, platform, handle = uid.split(":", 2)
-        if platform == "mastodon" and "@" in handle:
-            user, host = handle.split("@", 1)
-            return f"https://{host}/@{user}"
-        if platform in PROFILE_URLS:
-            return PROFILE_URLS[platform].format(handle=handle)
+        url = profile_url(platform, handle)
+        if url:
+            return url
     raise InputError(f"no URL known for {uid}: add it by its URL instead (graphinv watch add https://…)")
 
 

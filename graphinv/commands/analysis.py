@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import main, store_option
+from .base import main, store_option
 from ..store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,10 +62,11 @@ def coordination(shares, window, min_participation, edge_weight, fast_window, se
 @store_option
 def analyze(window, min_participation, edge_weight, seed, store_uri):
     """Run every analysis and replace its previous results in the store."""
-    from ..analysis.pipeline import CoordinationParams, analyze_all
+    from ..analysis.registry import BY_NAME, analyze_all
 
-    params = CoordinationParams(window=_window(window), min_participation=min_participation,
-                                edge_weight=edge_weight, seed=seed)
+    # The options are coordination's; the other analyses run with their defaults.
+    params = {"coordination": BY_NAME["coordination"].params(
+        window=_window(window), min_participation=min_participation, edge_weight=edge_weight, seed=seed)}
     with open_store(store_uri) as store:
         results = analyze_all(store, params, progress=lambda name: click.echo(f"· {name} …", err=True)
                               if sys.stderr.isatty() else None)
@@ -80,7 +81,7 @@ def analyze(window, min_participation, edge_weight, seed, store_uri):
 @click.option("--port", default=8050, show_default=True, type=int)
 def demo(store_uri, serve, port):
     """Ingest data/demo into a fresh store, run every analysis, evaluate, serve the app."""
-    from ..analysis.pipeline import analyze_all
+    from ..analysis.registry import analyze_all
     from ..ingest import ingest_paths
     from ..report_cli import print_ingest_summary
 

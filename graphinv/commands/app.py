@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from graphinv.cli import main, store_option
+from .base import main, store_option
 
 
 @main.command("app")

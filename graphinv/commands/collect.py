@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import main, store_option
+from .base import main, store_option
 from ..errors import InputError
 from ..store import open_store
 
@@ -181,8 +181,8 @@ class _Ticker:
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=CAPTURES, show_default=True)
 @fetch_options
 @store_option
-def collect_web(urls, from_file, depth, same_site, max_pages, max_resources, out_dir, delay, timeout, deadline, max_bytes,
-                user_agent, resolve, allow_networks, store_uri):
+def collect_web(urls, from_file, depth, same_site, max_pages, max_resources, out_dir, delay, timeout, deadline,
+                max_bytes, user_agent, resolve, allow_networks, store_uri):
     """Fetch pages (and the images and scripts they load) into a dated WARC.gz under
     data/captures/, then ingest it.
 

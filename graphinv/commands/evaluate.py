@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import main, store_option
+from .base import main, store_option
 from ..store import open_store
 
 
@@ -21,8 +21,7 @@ def evaluate(truth_path, fmt, store_uri):
     from ..analysis.evaluate import evaluate_store, load_truth, print_evaluation
 
     load_truth(truth_path)  # a bad file is one clear line before the store is opened
-    read_only = store_uri.startswith("embedded:")
-    with open_store(store_uri, read_only=read_only) as store:
+    with open_store(store_uri, read_only=True) as store:
         result = evaluate_store(store, truth_path)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, default=str))

@@ -10,16 +10,13 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from graphinv.cli import main, store_option
+from .base import main, store_option
 from graphinv.errors import InputError
+from graphinv.export import CLI_FORMATS
 from graphinv.store import open_store
+from graphinv.store.gate import Limits, default_limits
 
 FORMATS = ("table", "csv", "json")
-
-
-def _read_only_open(store_uri: str, write: bool):
-    # The embedded store opens read-only for reads, so a query runs beside a writer.
-    return open_store(store_uri, read_only=(not write) and store_uri.startswith("embedded:"))
 
 
 def _plain(value):
@@ -44,11 +41,13 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
         records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
         return json.dumps(records, ensure_ascii=False, indent=2, default=str)
     if fmt == "csv":
+        from graphinv.export.common import spreadsheet_safe
+
         out = frame.copy()
         for col in out.columns:
             out[col] = [json.dumps(_plain(v), ensure_ascii=False) if isinstance(_plain(v), (list, dict)) else v
                         for v in out[col]]
-        return out.to_csv(index=False).rstrip("\n")
+        return spreadsheet_safe(out).to_csv(index=False).rstrip("\n")
     if frame.empty:
         return "(no rows)" if len(frame.columns) == 0 else " | ".join(frame.columns) + "\n(no rows)"
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
@@ -66,8 +65,14 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
 @click.option("--write", is_flag=True, help="Allow the query to write to the store.")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help="Stop a read after this long (0: never). Default for --cypher: 30, or "
+                   "$GRAPHINV_QUERY_SECONDS; named queries run unbounded unless given.")
+@click.option("--max-rows", type=int, default=None, metavar="N",
+              help="Return at most N rows, saying so when there were more (0: all). Default for "
+                   "--cypher: 100000, or $GRAPHINV_QUERY_ROWS.")
 @store_option
-def query(name, cypher, params, fmt, list_, write, store_uri):
+def query(name, cypher, params, fmt, list_, write, timeout, max_rows, store_uri):
     """Run a named query from queries/ (or --cypher TEXT) and print the rows.
 
     \b
@@ -85,20 +90,25 @@ def query(name, cypher, params, fmt, list_, write, store_uri):
         raise InputError("give a query NAME or --cypher TEXT (one of the two); `graphinv query --list` "
                          "shows the names")
     given = queries.parse_param_options(params)
-    with _read_only_open(store_uri, write) as store:
+    limits = None
+    if not write and (cypher or timeout is not None or max_rows is not None):
+        base = default_limits() if cypher else Limits(seconds=None, rows=None)
+        limits = Limits(seconds=base.seconds if timeout is None else (timeout or None),
+                        rows=base.rows if max_rows is None else (max_rows or None))
+    with open_store(store_uri, read_only=not write) as store:
         if cypher:
             typed = {k: queries.literal(v) for k, v in given.items()}
-            frame = queries.run_cypher(store, cypher, typed, write=write)
+            frame = queries.run_cypher(store, cypher, typed, write=write, limits=limits)
         else:
-            frame = queries.run(store, name, write=write, **given)
+            frame = queries.run(store, name, write=write, limits=limits, **given)
     click.echo(render(frame, fmt))
-
-
-EXPORT_FORMATS = ("gexf", "graphml", "csv", "html", "report-html", "report-pdf")
+    if frame.attrs.get("truncated"):
+        click.echo(f"graphinv: only the first {frame.attrs['rows_cap']:,} rows are shown (the row cap); "
+                   "raise it with --max-rows N (0: all)", err=True)
 
 
 @main.command()
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(EXPORT_FORMATS))
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(CLI_FORMATS))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Output file (csv: a directory, or NAME.csv for NAME-nodes.csv and NAME-edges.csv).")
 @click.option("--campaign", metavar="UID", help="Export one campaign (e.g. campaign:0).")
@@ -130,7 +140,7 @@ def export(fmt, out, campaign, lineage, query_name, params, pseudonymize, salt_f
     from graphinv import queries
 
     given = queries.parse_param_options(params)
-    with open_store(store_uri, read_only=store_uri.startswith("embedded:")) as store:
+    with open_store(store_uri, read_only=True) as store:
         written = export_selection(store, fmt, out, campaign=campaign, lineage=lineage, query=query_name,
                                    params=given, pseudonymize=pseudonymize, salt_file=salt_file,
                                    notice=lambda text: click.echo(text, err=True))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import main, store_option
+from .base import main, store_option
 from ..errors import InputError
 from ..store import open_store
 from .collect import CAPTURES, _Ticker, fetch_options, policy_from, read_list
@@ -71,7 +71,7 @@ def watch_list(fmt, store_uri):
     """The watchlist with the last check of each entry."""
     from .. import queries
 
-    with open_store(store_uri, read_only=store_uri.startswith("embedded:")) as store:
+    with open_store(store_uri, read_only=True) as store:
         frame = queries.run(store, "watchlist")
     if frame.empty and fmt == "table":
         click.echo("the watchlist is empty: graphinv watch add URL…")
@@ -133,15 +133,16 @@ def watch_run(out_dir, changes_only, no_follow, delay, timeout, deadline, max_by
 def evidence(entity, verify, fmt, store_uri):
     """Every capture and observation of ENTITY (a URL, domain or uid): time, URL, HTTP
     status, sha256 of the payload, and the WARC file and offset holding it."""
-    from ..capture.evidence import entity_uid, evidence as rows_of, verify_row
+    from ..capture.evidence import entity_uid, evidence as rows_of, store_folders, verify_row
 
-    with open_store(store_uri, read_only=store_uri.startswith("embedded:")) as store:
+    with open_store(store_uri, read_only=True) as store:
         uid = entity_uid(store, entity)
         frame = rows_of(store, uid)
+        folders = store_folders(store)
     if frame.empty:
         raise InputError(f"no captures or observations of {uid} in the store")
     if verify:
-        frame["verified"] = [verify_row(row) for row in frame.to_dict("records")]
+        frame["verified"] = [verify_row(row, folders) for row in frame.to_dict("records")]
     if fmt == "table":
         frame = frame.copy()
         frame["time"] = [_iso(v) for v in frame["time"]]

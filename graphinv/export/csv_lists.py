@@ -1,5 +1,6 @@
 """CSV node and edge lists (``nodes.csv``: uid, kind, label, …; ``edges.csv``: uid,
-src, dst, kind, weight, …), times as epoch seconds and ISO 8601."""
+src, dst, kind, weight, …), times as epoch seconds and ISO 8601. Text cells that a
+spreadsheet would run as a formula start with an apostrophe (``spreadsheet_safe``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from .common import flat_graph
+from .common import flat_graph, spreadsheet_safe
 
 NODE_FIRST = ["uid", "kind", "label", "start", "start_iso", "end"]
 EDGE_FIRST = ["uid", "src", "dst", "kind", "weight", "start", "start_iso"]
@@ -18,7 +19,7 @@ def frames(G: nx.MultiDiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
     H = flat_graph(G)
     nodes = pd.DataFrame([{"uid": n, **d} for n, d in H.nodes(data=True)])
     edges = pd.DataFrame([{"uid": k, "src": s, "dst": t, **d} for s, t, k, d in H.edges(keys=True, data=True)])
-    return _order(nodes, NODE_FIRST), _order(edges, EDGE_FIRST)
+    return spreadsheet_safe(_order(nodes, NODE_FIRST)), spreadsheet_safe(_order(edges, EDGE_FIRST))
 
 
 def _order(frame: pd.DataFrame, first: list[str]) -> pd.DataFrame:

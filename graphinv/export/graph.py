@@ -26,8 +26,8 @@ import pandas as pd
 from ..errors import InputError
 from ..records import PREFIX_KIND, kind_of
 from ..schema import SCHEMA
+from ..vocabulary import GONE_STATUSES
 
-REMOVED = ("suspended", "deleted", "not_found", "withheld")
 _LABEL_PROPS = ("handle", "domain", "title", "name", "label", "value", "tag", "url", "status", "source", "report_id")
 _EDGE_UID = re.compile(r"^(?P<src>.+?)>(?P<kind>[A-Z_]+)>(?P<dst>.+?)(?:#.*)?$")
 
@@ -62,6 +62,17 @@ def _clean(value: Any) -> Any:
     if isinstance(value, np.generic):
         value = value.item()
     return value
+
+
+def _typed(values: dict, kind) -> dict:
+    """``values`` with the schema's int properties as ints: a column holding a null comes
+    back from the store as floats, and a file format typing an attribute from its first
+    value (GraphML, GEXF) would then declare ``long`` and hold ``1709254800.0``."""
+    for name, value in values.items():
+        prop = kind.properties.get(name)
+        if prop is not None and prop.type == "int" and isinstance(value, float) and value.is_integer():
+            values[name] = int(value)
+    return values
 
 
 def _uids_in(values: Iterable[Any]) -> set[str]:
@@ -143,7 +154,7 @@ def _fetch_nodes(store, uids: set[str] | None) -> dict[str, tuple[str, dict]]:
             frame = store.query(f"MATCH (n:{kind}) WHERE n.uid IN $uids RETURN {cols}", {"uids": sorted(by_kind[kind])})
         for row in frame.to_dict("records"):
             values = {k[2:]: _clean(v) for k, v in row.items() if not _missing(_clean(v))}
-            nodes[values["uid"]] = (kind, values)
+            nodes[values["uid"]] = (kind, _typed(values, node_kind))
     return nodes
 
 
@@ -156,8 +167,10 @@ def _fetch_edges(store, uids: set[str] | None) -> list[tuple[str, str, str, str,
         frame = store.query(f"MATCH (a)-[r:{kind}]->(b) {where}RETURN a.uid AS src, b.uid AS dst, {cols}",
                             {} if uids is None else {"uids": sorted(uids)})
         for row in frame.to_dict("records"):
-            values = {k[2:]: _clean(v) for k, v in row.items() if k.startswith("p_") and not _missing(_clean(v))}
-            edges.append((row["src"], row["dst"], kind, values.get("uid") or f"{row['src']}>{kind}>{row['dst']}", values))
+            values = _typed({k[2:]: _clean(v) for k, v in row.items()
+                             if k.startswith("p_") and not _missing(_clean(v))}, edge_kind)
+            edges.append((row["src"], row["dst"], kind, values.get("uid") or f"{row['src']}>{kind}>{row['dst']}",
+                          values))
     return edges
 
 
@@ -219,9 +232,9 @@ def _context(store, G: nx.MultiDiGraph, **selection) -> dict:
                               and not (isinstance(accounts, float)) for a in _clean(accounts)})
     removed = {}
     if node_uids:
-        frame = store.query("MATCH (o:Observation)-[:OBSERVED]->(e) WHERE e.uid IN $uids AND o.status IN "
-                            "['suspended', 'deleted', 'not_found', 'withheld'] "
-                            "RETURN e.uid AS uid, min(o.observed_at) AS removed_at", {"uids": node_uids})
+        frame = store.query("MATCH (o:Observation)-[:OBSERVED]->(e) WHERE e.uid IN $uids AND o.status IN $removed "
+                            "RETURN e.uid AS uid, min(o.observed_at) AS removed_at",
+                            {"uids": node_uids, "removed": list(GONE_STATUSES)})
         removed = {row["uid"]: int(row["removed_at"]) for row in frame.to_dict("records")}
     chosen = {k: v for k, v in selection.items() if v}
     return {"selection": chosen, "runs": runs, "public_accounts": public_accounts, "removed_at": removed,

@@ -3,12 +3,15 @@
 The vis-network library is inlined (pyvis ``cdn_resources="in_line"``); the links to
 Bootstrap on a CDN that pyvis's template always adds are removed, and the page is
 checked to load nothing from another host. Every label and tooltip is HTML-escaped,
-because captured handles, titles and texts are hostile input.
+because captured handles, titles and texts are hostile input. The check reads the page
+as a browser does (tags and their attributes), so captured text, which is escaped
+text or data inside a script, is never mistaken for something the page loads.
 """
 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import networkx as nx
@@ -20,10 +23,25 @@ from .common import escape, iso
 _EXTERNAL_TAG = re.compile(
     r"<link\b[^>]*\bhref\s*=\s*[\"']?https?://[^>]*>|<script\b[^>]*\bsrc\s*=\s*[\"']?https?://[^>]*>\s*</script>",
     re.I | re.S)
-EXTERNAL_REFERENCE = re.compile(r"\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
+# Attributes through which a tag makes the browser fetch something.
+URL_ATTRIBUTES = frozenset({"src", "href", "srcset", "data", "poster", "background", "action", "formaction",
+                            "xlink:href", "manifest", "ping", "imagesrcset"})
+URL_LISTS = frozenset({"srcset", "imagesrcset", "ping"})
+# Another host: scheme-relative (//host) or with a scheme and an authority (https://host).
+_OTHER_HOST = re.compile(r"\s*(?:[a-z][a-z0-9+.-]*:)?\s*[/\\]{2}", re.I)
+_CSS_OTHER_HOST = re.compile(r"(?:url\(|@import)\s*[\"']?\s*(?:[a-z][a-z0-9+.-]*:)?\s*[/\\]{2}", re.I)
+
 TOOLTIP_KEYS = ("platform", "handle", "display_name", "domain", "title", "text", "url", "status", "created_at",
                 "observed_at", "reported_at", "reported_to", "score", "weight", "signals", "modalities")
 TRUNCATE = 200
+
+
+def _names_other_host(attribute: str, value: str) -> bool:
+    if attribute == "style":
+        return bool(_CSS_OTHER_HOST.search(value))
+    if attribute in URL_LISTS:
+        return any(_OTHER_HOST.match(url) for url in re.split(r"[\s,]+", value) if url)
+    return attribute in URL_ATTRIBUTES and bool(_OTHER_HOST.match(value))
 
 
 def _short(value, n: int = TRUNCATE) -> str:
@@ -71,12 +89,48 @@ def render(G: nx.MultiDiGraph, title: str = "graphinv export") -> str:
     return page
 
 
+class _Loads(HTMLParser):
+    """Collects what the tags of a page would fetch from another host."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            if value and _names_other_host(name, value):
+                self.found.append(f"<{tag} {name}={value[:80]!r}>")
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.found += [f"<style> {m.group()!r}" for m in _CSS_OTHER_HOST.finditer(data)]
+
+
+def external_loads(page: str) -> list[str]:
+    """The tags of ``page`` that would load something from another host (tag attributes
+    and stylesheets, not text nor script data).
+
+    >>> external_loads('<p>src=//evil.example/x.js</p><script src="//cdn.example/v.js"></script>')
+    ["<script src='//cdn.example/v.js'>"]
+    """
+    parser = _Loads()
+    parser.feed(page)
+    parser.close()
+    return parser.found
+
+
 def check_offline(page: str) -> None:
     """Refuse a page that would load anything from another host."""
-    found = EXTERNAL_REFERENCE.search(page)
+    found = external_loads(page)
     if found:
-        start = max(0, found.start() - 40)
-        raise GraphinvError(f"the HTML export would load from the network: {page[start:found.end() + 40]!r}")
+        raise GraphinvError(f"the HTML export would load from the network: {', '.join(found[:3])}")
 
 
 def write(G: nx.MultiDiGraph, path: str | Path, title: str = "graphinv export") -> Path:

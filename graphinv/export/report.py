@@ -113,7 +113,7 @@ def context(G: nx.MultiDiGraph) -> dict:
     steps.sort(key=lambda s: (s["gap_hours"] is None, s["gap_hours"] or 0, s["from"]))
 
     takedowns = []
-    for n, d in G.nodes(data=True):
+    for _n, d in G.nodes(data=True):
         if d.get("kind") == "Report":
             takedowns.append({"time": d.get("reported_at"), "what": "report", "entity": d.get("entity"),
                               "detail": f"to {d.get('reported_to') or '?'} ({d.get('category') or ''})"})
@@ -140,8 +140,17 @@ def context(G: nx.MultiDiGraph) -> dict:
         "evidence": evidence[:EVIDENCE_LIMIT], "evidence_total": len(evidence), "evidence_limit": EVIDENCE_LIMIT,
         "steps": steps, "takedowns": takedowns,
         "campaign_params": campaign_params, "analysis_runs": analysis_runs,
+        "limitations": _limitations(campaign_node is not None, bool(steps)),
         "runs": sorted(runs.values(), key=lambda r: r.get("started_at") or 0),
     }
+
+
+def _limitations(campaign: bool, lineage: bool) -> list[tuple[str, str]]:
+    """What the analyses behind the report's findings cannot see (their registry records)."""
+    from ..analysis.registry import BY_NAME
+
+    wanted = (["coordination"] if campaign else []) + (["reappearance"] if lineage else [])
+    return [(BY_NAME[name].title, BY_NAME[name].limitations) for name in wanted]
 
 
 def render_html(G: nx.MultiDiGraph) -> str:

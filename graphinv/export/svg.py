@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 import networkx as nx
 
 from ..schema import SCHEMA
+from ..vocabulary import is_gone
 from .common import escape, iso
 
 FONT = "font-family:DejaVu Sans,Arial,sans-serif"
@@ -94,8 +95,7 @@ def timeline_events(G: nx.MultiDiGraph) -> list[tuple[int, str, str]]:
         elif kind == "Report" and d.get("reported_at") is not None:
             events.append((int(d["reported_at"]), "report", d.get("label", node)))
         elif kind == "Observation" and d.get("observed_at") is not None:
-            lane = "observed " + ("removed" if d.get("status") in ("suspended", "deleted", "not_found", "withheld")
-                                  else "active")
+            lane = "observed " + ("removed" if is_gone(d.get("status"), d.get("http_status")) else "active")
             events.append((int(d["observed_at"]), lane, d.get("status", "")))
     for u, v, d in G.edges(data=True):
         if d.get("kind") == "REPOSTED" and d.get("time") is not None:
@@ -112,8 +112,8 @@ def timeline_events(G: nx.MultiDiGraph) -> list[tuple[int, str, str]]:
     return sorted(events)
 
 
-LANE_COLOURS = {"account created": "#1f77b4", "tracking ID seen": "#8c564b", "post": "#ff7f0e", "repost": "#ffbb78", "report": "#e377c2",
-                "observed active": "#2ca02c", "observed removed": "#d62728"}
+LANE_COLOURS = {"account created": "#1f77b4", "tracking ID seen": "#8c564b", "post": "#ff7f0e", "repost": "#ffbb78",
+                "report": "#e377c2", "observed active": "#2ca02c", "observed removed": "#d62728"}
 
 
 def timeline_svg(G: nx.MultiDiGraph, width: int = 680) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import abc
 import contextlib
-import re
 from typing import Any
 
 import pandas as pd
@@ -13,6 +12,7 @@ from ..errors import GraphinvError
 from ..records import PREFIX_KIND
 from ..schema import SCHEMA, Schema
 from .frames import check_columns, combine_rows
+from .gate import Limits, check_read
 
 EDGE_ENDPOINTS = ("src", "dst")
 
@@ -28,6 +28,7 @@ class GraphStore(abc.ABC):
     """
 
     uri: str
+    backend: str  # "embedded" or "neo4j": the dialect of Cypher it speaks
     schema: Schema = SCHEMA
     read_only: bool = False
 
@@ -88,6 +89,20 @@ class GraphStore(abc.ABC):
         self.schema.kind(kind)
         self.query(f"MATCH (n:{kind}) {where} DETACH DELETE n", params or {}, write=True)
 
+    # -- dialect: where the two stores spell Cypher differently ------------------------
+    @abc.abstractmethod
+    def kind_of(self, var: str, rel: bool = False) -> str:
+        """Cypher for the kind (label or type) of node or relationship variable ``var``."""
+
+    @abc.abstractmethod
+    def leaves(self, rel: str, node: str) -> str:
+        """Cypher that is true when relationship ``rel`` starts at node ``node``."""
+
+    @property
+    def label(self) -> str:
+        """How the app and reports name this store, e.g. ``demo.lbug · embedded``."""
+        return f"{self.uri} · {self.backend}"
+
     @contextlib.contextmanager
     def transaction(self):
         """Group writes; on the embedded store one commit (one fsync) for all of them.
@@ -95,9 +110,21 @@ class GraphStore(abc.ABC):
         yield
 
     # -- reads -----------------------------------------------------------------------
+    def query(self, cypher: str, params: dict | None = None, write: bool = False,
+              limits: Limits | None = None) -> pd.DataFrame:
+        """Run Cypher. A read (``write`` False) passes the query gate first (one statement
+        of read clauses, see :mod:`graphinv.store.gate`) and is refused with ReadOnlyError
+        otherwise; ``limits`` bound its run time and rows (a capped frame has
+        ``attrs["truncated"]``)."""
+        if write:
+            self._check_writable()
+        else:
+            cypher = check_read(cypher)
+        return self._query(cypher, params or {}, write, limits)
+
     @abc.abstractmethod
-    def query(self, cypher: str, params: dict | None = None, write: bool = False) -> pd.DataFrame:
-        """Run Cypher; refused with ReadOnlyError if it writes and ``write`` is False."""
+    def _query(self, cypher: str, params: dict, write: bool, limits: Limits | None) -> pd.DataFrame:
+        """Run one statement that the gate let through (or a write the caller asked for)."""
 
     def counts(self) -> dict[str, int]:
         """Number of nodes and edges per kind, every kind of the schema included."""
@@ -150,22 +177,3 @@ def endpoint_kinds(uids: pd.Series, what: str) -> pd.Series:
             bad = part[~part.str.startswith(f"{prefix}:")] if not pd.isna(prefix) else part
             raise GraphinvError(f"{what} {bad.iloc[0]!r} has no known kind prefix")
     return prefixes.map(PREFIX_KIND)
-
-
-_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`")
-_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
-WRITE_WORDS = re.compile(
-    r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DROP|ALTER|COPY|INSTALL|LOAD\s+EXTENSION|ATTACH|DETACH\s+DATABASE|"
-    r"IMPORT|EXPORT|FOREACH|CHECKPOINT)\b", re.I)
-
-
-def looks_like_write(cypher: str) -> bool:
-    """A lexical check for write clauses, outside strings and comments.
-
-    >>> looks_like_write("MATCH (n) WHERE n.text = 'CREATE' RETURN n")
-    False
-    >>> looks_like_write("MATCH (n) DETACH DELETE n")
-    True
-    """
-    stripped = _STRINGS.sub("''", _COMMENTS.sub(" ", cypher))
-    return bool(WRITE_WORDS.search(stripped))

@@ -11,6 +11,8 @@ transaction: one commit, one fsync.
 from __future__ import annotations
 
 import contextlib
+import os
+import queue
 import re
 import threading
 from pathlib import Path
@@ -20,8 +22,9 @@ import pyarrow as pa
 
 from ..errors import ReadOnlyError, StoreError
 from ..schema import ladybug_ddl, ladybug_migrations
-from .base import GraphStore, looks_like_write
+from .base import GraphStore
 from .frames import merge_with_stored, to_arrow
+from .gate import Limits
 
 # Plan operators that change the database; a read query's plan has none of them.
 _WRITE_OPERATORS = re.compile(
@@ -29,10 +32,13 @@ _WRITE_OPERATORS = re.compile(
     r"UNINSTALL\w*|ATTACH\w*|DETACH_DATABASE|EXPORT\w*|IMPORT\w*|TRANSACTION|CHECKPOINT|STANDALONE_CALL\w*|"
     r"USE_DATABASE|CREATE_MACRO|PARTITIONER|BATCH_INSERT|INDEX_BUILDER)$")
 _PLAN_OPERATOR = re.compile(r"([A-Z][A-Z_]{2,})\[\d+\]")
+READERS = 4  # connections a read-only store opens at most, one per concurrent read
 
 
 class EmbeddedStore(GraphStore):
     """``embedded:PATH`` — a LadybugDB database directory/file at PATH."""
+
+    backend = "embedded"
 
     def __init__(self, path: str | Path, read_only: bool = False):
         import ladybug
@@ -44,7 +50,10 @@ class EmbeddedStore(GraphStore):
             raise StoreError(f"no store at {self.path}: ingest something first (`graphinv ingest PATH`)")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            # A reader's memory is capped (the app, `query`, exports): a runaway query stops
+            # with an error instead of taking the machine; writers keep the engine's default.
+            self.buffer_pool = reader_memory() if read_only else 0
+            self._db = ladybug.Database(str(self.path), read_only=read_only, buffer_pool_size=self.buffer_pool)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             message = str(exc).splitlines()[0]
@@ -53,6 +62,11 @@ class EmbeddedStore(GraphStore):
                                  "close it or open read-only") from None
             raise StoreError(f"cannot open embedded store {self.path}: {message}") from None
         self._lock = threading.RLock()
+        # A read-only store serves several threads (the app): each read takes a connection
+        # of its own from this pool, so a slow query does not hold up the others.
+        self._readers: queue.LifoQueue = queue.LifoQueue()
+        self._reader_conns = [self._conn]
+        self._readers.put(self._conn)
         # uids per table, read once and kept in step with our own COPYs; any other write
         # (a Cypher write, a delete) drops the cache.
         self._uid_cache: dict[str, set[str]] = {}
@@ -62,6 +76,17 @@ class EmbeddedStore(GraphStore):
                 for statement in ladybug_migrations(self._columns(), self.schema) + ladybug_ddl(self.schema):
                     self._execute(statement)
 
+    def kind_of(self, var: str, rel: bool = False) -> str:
+        return f"label({var})"
+
+    def leaves(self, rel: str, node: str) -> str:
+        # Relationship uids start with their source's uid (see GraphStore.upsert_edges).
+        return f"{rel}.uid STARTS WITH ({node}.uid + '>')"
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name} · embedded"
+
     def _columns(self) -> dict[str, list[str]]:
         """The stored tables and their columns, in order."""
         tables = self._conn.execute("CALL show_tables() RETURN name").get_as_df()["name"].tolist()
@@ -69,10 +94,39 @@ class EmbeddedStore(GraphStore):
                 for t in tables if t in self.schema.nodes or t in self.schema.edges}
 
     # -- queries -----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _connection(self):
+        """The connection to run on: the writer's own (under its lock), or a reader's
+        from the pool (made on demand, at most READERS)."""
+        if not self.read_only:
+            with self._lock:
+                if self._conn is None:
+                    raise StoreError(f"store {self.path} is closed")
+                yield self._conn
+            return
+        try:
+            conn = self._readers.get_nowait()
+        except queue.Empty:
+            conn = None
+            with self._lock:
+                if self._conn is None:
+                    raise StoreError(f"store {self.path} is closed") from None
+                if len(self._reader_conns) < READERS:
+                    import ladybug
+
+                    conn = ladybug.Connection(self._db)
+                    self._reader_conns.append(conn)
+            if conn is None:
+                conn = self._readers.get()
+        try:
+            yield conn
+        finally:
+            self._readers.put(conn)
+
     def _execute(self, cypher: str, params: dict | None = None):
-        with self._lock:
+        with self._connection() as conn:
             try:
-                return self._conn.execute(cypher, params or {})
+                return conn.execute(cypher, params or {})
             except RuntimeError as exc:
                 raise StoreError(str(exc).strip().splitlines()[0]) from None
 
@@ -100,29 +154,52 @@ class EmbeddedStore(GraphStore):
             self._execute("COMMIT")
 
     def writes(self, cypher: str, params: dict | None = None) -> bool:
-        """Whether ``cypher`` would change the database, judged from its query plan."""
-        try:
-            plan = self._execute("EXPLAIN " + cypher, params).get_as_df().iloc[0, 0]
-        except StoreError:
-            return looks_like_write(cypher)
-        return any(_WRITE_OPERATORS.match(op) for op in _PLAN_OPERATOR.findall(plan))
+        """Whether ``cypher`` (one statement) would change the database, judged from its
+        query plan: the second line behind the query gate."""
+        with self._connection() as conn:
+            return _plan_writes(conn, cypher, params)
 
-    def query(self, cypher: str, params: dict | None = None, write: bool = False) -> pd.DataFrame:
-        if not write and self.writes(cypher, params):
-            raise ReadOnlyError("this query writes to the store; it was refused because the query "
-                                "is read-only (pass write=True / --write to allow writes)")
+    def _query(self, cypher: str, params: dict, write: bool, limits: Limits | None) -> pd.DataFrame:
         if write:
-            self._check_writable()
             self._uid_cache.clear()
-        result = self._execute(cypher, params)
-        if isinstance(result, list):
-            result = result[-1]
-        return result.get_as_df()
+        seconds = limits.seconds if limits else None
+        cap = limits.rows if limits else None
+        with self._connection() as conn:
+            if not write and _plan_writes(conn, cypher, params):
+                raise ReadOnlyError("refused: this query writes to the store and the query is read-only "
+                                    "(pass write=True / --write to allow writes)")
+            if seconds:
+                conn.set_query_timeout(max(1, int(seconds * 1000)))
+            try:
+                result = conn.execute(cypher, params)
+            except RuntimeError as exc:
+                raise self._query_error(str(exc).strip().splitlines()[0], seconds) from None
+            finally:
+                if seconds:
+                    conn.set_query_timeout(0)
+            if isinstance(result, list):  # only writes the caller asked for may hold several statements
+                result = result[-1]
+            if cap is not None and result.get_num_tuples() > cap:
+                frame = pd.DataFrame([list(r.values()) if isinstance(r, dict) else r for r in result.get_n(cap)],
+                                     columns=result.get_column_names())
+                frame.attrs.update(truncated=True, rows_cap=cap)
+                return frame
+            return result.get_as_df()
+
+    def _query_error(self, message: str, seconds: float | None) -> StoreError:
+        if seconds and message.startswith("Interrupted"):
+            return StoreError(f"the query was stopped after {seconds:g} s (the time limit); narrow it "
+                              "(a LIMIT, fewer hops) or raise the limit (--timeout, $GRAPHINV_QUERY_SECONDS)")
+        if "buffer pool is full" in message:
+            return StoreError("the query needs more memory than the store allows readers "
+                              f"({_gib(self.buffer_pool)}); narrow it or raise $GRAPHINV_QUERY_MEMORY")
+        return StoreError(message)
 
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
-                self._conn.close()
+                for conn in self._reader_conns:
+                    conn.close()
                 self._db.close()
                 self._conn = None
 
@@ -240,6 +317,27 @@ class EmbeddedStore(GraphStore):
             written += len(changed)
         return written
 
+
+def _plan_writes(conn, cypher: str, params: dict | None) -> bool:
+    try:
+        plan = conn.execute("EXPLAIN " + cypher, params or {}).get_as_df().iloc[0, 0]
+    except RuntimeError as exc:
+        raise StoreError(str(exc).strip().splitlines()[0]) from None
+    return any(_WRITE_OPERATORS.match(op) for op in _PLAN_OPERATOR.findall(plan))
+
+
+def reader_memory() -> int:
+    """Bytes a read-only open may use: $GRAPHINV_QUERY_MEMORY (e.g. ``4G``, ``512M``), 4 GiB by default."""
+    text = os.environ.get("GRAPHINV_QUERY_MEMORY", "4G").strip().upper()
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    try:
+        return int(float(text[:-1]) * units[text[-1]]) if text[-1:] in units else int(text)
+    except ValueError:
+        raise StoreError(f"GRAPHINV_QUERY_MEMORY={text!r} is not a size such as 4G or 512M") from None
+
+
+def _gib(size: int) -> str:
+    return f"{size / (1 << 30):.1f} GiB"
 
 
 def _key_table(rows: pd.DataFrame, rel: bool) -> pa.Table:

@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..errors import GraphinvError
+from ..normalize import INT64_MAX, INT64_MIN, clean_text
 from ..schema import NodeKind, EdgeKind
 
 ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(),
@@ -49,6 +50,28 @@ def union_lists(values: Iterable) -> list | None:
                 seen.add(item)
                 out.append(item)
     return out if anything else None
+
+
+def rows_to_frame(rows: list[dict]) -> pd.DataFrame:
+    """A frame of record rows. pandas keeps strings in Arrow, which refuses a lone
+    surrogate that a collector let through: such strings get U+FFFD (the slow path
+    runs only then).
+
+    >>> rows_to_frame([{"uid": "a", "handle": "x\\udfff"}]).to_dict("records")
+    [{'uid': 'a', 'handle': 'x�'}]
+    """
+    try:
+        return pd.DataFrame(rows)
+    except UnicodeEncodeError:
+        return pd.DataFrame([{key: _clean_value(value) for key, value in row.items()} for row in rows])
+
+
+def _clean_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean_text(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def check_columns(df: pd.DataFrame, kind: NodeKind | EdgeKind, extra: Iterable[str] = ()) -> None:
@@ -160,7 +183,17 @@ def _list_differs(old: Any, new: Any) -> bool:
 
 
 def to_arrow(df: pd.DataFrame, kind: NodeKind | EdgeKind, columns: list[str]) -> pa.Table:
-    """A typed Arrow table with ``columns`` in order; absent columns become nulls."""
+    """A typed Arrow table with ``columns`` in order; absent columns become nulls.
+
+    The last guard before the stores, which refuse what collectors should have cleaned
+    (and count): a lone surrogate in a string becomes U+FFFD, an int beyond 64 bits
+    is left empty.
+
+    >>> from graphinv.schema import SCHEMA
+    >>> df = pd.DataFrame({"handle": pd.Series(["a\\ud800"], dtype=object), "followers": [2**70]})
+    >>> to_arrow(df, SCHEMA.nodes["Account"], ["handle", "followers"]).to_pylist()
+    [{'handle': 'a�', 'followers': None}]
+    """
     arrays = []
     for col in columns:
         ptype = ARROW_TYPES[kind.properties[col].type]
@@ -171,14 +204,26 @@ def to_arrow(df: pd.DataFrame, kind: NodeKind | EdgeKind, columns: list[str]) ->
         if ptype == pa.list_(pa.string()):
             values = [None if (v is None or (not isinstance(v, (list, np.ndarray)) and is_missing(v)))
                       else [str(x) for x in v] for v in series.tolist()]
-            arrays.append(pa.array(values, type=ptype))
+            try:
+                arrays.append(pa.array(values, type=ptype))
+            except UnicodeEncodeError:
+                arrays.append(pa.array([None if v is None else [clean_text(x) for x in v] for v in values],
+                                       type=ptype))
         elif ptype == pa.string():
             try:
                 arrays.append(pa.array(series, type=ptype, from_pandas=True))
-            except (pa.ArrowInvalid, pa.ArrowTypeError):
-                # Mixed values (numbers among strings): stringify one by one.
-                values = [None if is_missing(v) else str(v) for v in series.tolist()]
+            except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+                # Mixed values (numbers among strings), or a lone surrogate: one by one.
+                values = [None if is_missing(v) else clean_text(str(v)) for v in series.tolist()]
                 arrays.append(pa.array(values, type=ptype))
+        elif ptype == pa.int64() and series.dtype == object:
+            # Python ints of any size: those beyond 64 bits are left empty.
+            values = [None if is_missing(v) or (isinstance(v, int) and not INT64_MIN <= v <= INT64_MAX) else v
+                      for v in series.tolist()]
+            try:
+                arrays.append(pa.array(values, type=ptype, from_pandas=True))
+            except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
+                raise GraphinvError(f"{kind.name}.{col}: values are not int: {exc}") from None
         else:
             try:
                 arrays.append(pa.array(series, type=ptype, from_pandas=True))

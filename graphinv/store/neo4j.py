@@ -14,6 +14,7 @@ from ..errors import ReadOnlyError, StoreError
 from ..schema import neo4j_ddl
 from .base import GraphStore
 from .frames import to_params
+from .gate import Limits
 
 BATCH = 10_000
 
@@ -33,6 +34,8 @@ def _merge_expression(target: str, name: str, rule: str) -> str:
 
 class Neo4jStore(GraphStore):
     """``bolt://``, ``neo4j://``, ``neo4j+s://`` URIs; credentials from the environment."""
+
+    backend = "neo4j"
 
     def __init__(self, uri: str, user: str | None = None, password: str | None = None,
                  database: str | None = None, read_only: bool = False):
@@ -62,30 +65,57 @@ class Neo4jStore(GraphStore):
             for statement in neo4j_ddl(self.schema):
                 self._run(statement, write=True)
 
-    def _run(self, cypher: str, params: dict | None = None, write: bool = False) -> pd.DataFrame:
+    def kind_of(self, var: str, rel: bool = False) -> str:
+        return f"type({var})" if rel else f"labels({var})[0]"
+
+    def leaves(self, rel: str, node: str) -> str:
+        return f"startNode({rel}) = {node}"
+
+    def _run(self, cypher: str, params: dict | None = None, write: bool = False,
+             limits: Limits | None = None) -> pd.DataFrame:
+        import neo4j
         from neo4j import exceptions, graph
+
+        cap = limits.rows if limits else None
+        seconds = limits.seconds if limits else None
 
         def work(tx):
             result = tx.run(cypher, params or {})
             keys = list(result.keys())
-            rows = []
+            rows, truncated = [], False
             for record in result:
+                if cap is not None and len(rows) >= cap:
+                    truncated = True
+                    break
                 rows.append([_plain(v, graph) for v in record.values()])
-            return pd.DataFrame(rows, columns=keys)
+            frame = pd.DataFrame(rows, columns=keys)
+            if truncated:
+                frame.attrs.update(truncated=True, rows_cap=cap)
+            return frame
 
+        if seconds:
+            work = neo4j.unit_of_work(timeout=seconds)(work)
         try:
             with self._driver.session(database=self.database) as session:
                 return (session.execute_write if write else session.execute_read)(work)
-        except exceptions.ClientError as exc:
-            if exc.code and ("AccessMode" in exc.code or "Forbidden" in exc.code):
-                raise ReadOnlyError("this query writes to the store; it was refused because the query "
-                                    "is read-only (pass write=True / --write to allow writes)") from None
-            raise StoreError(f"Neo4j: {exc.message}") from None
+        except exceptions.Neo4jError as exc:
+            code = exc.code or ""
+            if "AccessMode" in code or "Forbidden" in code:
+                raise ReadOnlyError("refused: this query writes to the store and the query is read-only "
+                                    "(pass write=True / --write to allow writes)") from None
+            if "TransactionTimedOut" in code or "Terminated" in code:
+                raise StoreError(f"the query was stopped after {seconds:g} s (the time limit); narrow it "
+                                 "(a LIMIT, fewer hops) or raise the limit (--timeout, "
+                                 "$GRAPHINV_QUERY_SECONDS)" if seconds else f"Neo4j: {exc.message}") from None
+            if "MemoryPoolOutOfMemory" in code:
+                raise StoreError("the query needs more memory than the server allows one transaction; "
+                                 "narrow it (a LIMIT, fewer hops)") from None
+            if isinstance(exc, exceptions.ClientError):
+                raise StoreError(f"Neo4j: {exc.message}") from None
+            raise
 
-    def query(self, cypher: str, params: dict | None = None, write: bool = False) -> pd.DataFrame:
-        if write:
-            self._check_writable()
-        return self._run(cypher, params, write=write)
+    def _query(self, cypher: str, params: dict, write: bool, limits: Limits | None) -> pd.DataFrame:
+        return self._run(cypher, params, write=write, limits=limits)
 
     def close(self) -> None:
         self._driver.close()

@@ -131,6 +131,13 @@ def _timeline(actions) -> go.Figure:
     return fig
 
 
+def _confidence(value) -> str:
+    try:
+        return f"{float(value):.0%}"
+    except (TypeError, ValueError):
+        return "—"
+
+
 def detail(ctx, uid):
     campaign = data.campaign(ctx.store, uid)
     if campaign is None:
@@ -153,7 +160,13 @@ def detail(ctx, uid):
             stat("objects", int(campaign.get("objects") or 0)),
             stat("evidence posts", len(evidence)),
             stat("modalities", ", ".join(campaign.get("modalities") or []) or "—"),
+            stat("confidence", _confidence(campaign.get("confidence"))),
         ]),
+        section("Why this is a campaign",
+                html.Ul([html.Li(reason) for reason in campaign.get("reasons") or []] or
+                        [html.Li("No reasons recorded: run `graphinv analyze` again.")], id=ids.CAMPAIGN_REASONS),
+                html.P(["Limitations. ", data.limitations("coordination")], className="note",
+                       id=ids.CAMPAIGN_LIMITATIONS)),
         html.Div(className="grid-2 grid-wide-left", children=[
             section("Members' network", _network(ctx, uid, members),
                     note="Accounts of the campaign and their COORDINATED_WITH edges."),

@@ -11,13 +11,15 @@ from dash import ALL, Input, Output, State, ctx as callback_ctx, dcc, html
 
 from ... import queries
 from ...errors import GraphinvError
+from ...store.gate import default_limits
 from .. import data, ids
 from ..layout import error_box, export_bar, page_header, section, table
 
 PATH = "/console"
 TITLE = "Cypher console"
 SHOWN_ROWS = 1000  # the table shows this many; the CSV has every row
-EXAMPLE = "MATCH (a:Account)-[:POSTED]->(p:Post)\nRETURN a.handle AS handle, count(p) AS posts\nORDER BY posts DESC LIMIT 10"
+EXAMPLE = ("MATCH (a:Account)-[:POSTED]->(p:Post)\nRETURN a.handle AS handle, count(p) AS posts\n"
+           "ORDER BY posts DESC LIMIT 10")
 
 
 def _query_options():
@@ -39,8 +41,8 @@ def _form(name: str | None):
             dcc.Input(id={"type": ids.CONSOLE_PARAM, "name": p.name}, type="text", value=default,
                       placeholder=p.description or p.type, className="input", debounce=False),
             html.Small(p.description, className="muted") if p.description else None]))
-    help_text = html.Div([html.P(query.description), html.Code(", ".join(sorted({f.name for f in query.files.values()})),
-                                                    className="muted")])
+    help_text = html.Div([html.P(query.description),
+                          html.Code(", ".join(sorted({f.name for f in query.files.values()})), className="muted")])
     return help_text, fields or [html.P("No parameters.", className="muted")]
 
 
@@ -77,7 +79,7 @@ def layout(ctx, params):
 
 def _run(store, last: dict):
     if last["kind"] == "named":
-        return data.run_named(store, last["name"], last["params"])
+        return data.run_named(store, last["name"], last["params"], limits=default_limits())
     return data.run_cypher(store, last["cypher"])
 
 
@@ -114,9 +116,12 @@ def register(app, ctx):
         took = time.perf_counter() - started
         shown = frame.head(SHOWN_ROWS)
         note = (f"{len(frame):,} rows in {took * 1000:.0f} ms" +
-                (f"; the first {SHOWN_ROWS:,} are shown, the CSV has them all" if len(frame) > SHOWN_ROWS else ""))
-        selection = {"query": last["name"], "params": {k: v for k, v in last["params"].items() if v not in ("", None)}} \
-            if last["kind"] == "named" else None
+                (f"; the first {SHOWN_ROWS:,} are shown, the CSV has them all" if len(frame) > SHOWN_ROWS else "") +
+                (f". The query returned more: results stop at {frame.attrs['rows_cap']:,} rows "
+                 "($GRAPHINV_QUERY_ROWS); add a LIMIT or narrow it" if frame.attrs.get("truncated") else ""))
+        selection = ({"query": last["name"],
+                      "params": {k: v for k, v in last["params"].items() if v not in ("", None)}}
+                     if last["kind"] == "named" else None)
         return (None, table(ids.CONSOLE_TABLE, shown, page_size=20, wide=[]), note, False, last,
                 export_bar(selection, "the entities of this result" if selection else
                            "(named queries only)"))
@@ -131,13 +136,15 @@ def register(app, ctx):
 
 
 def to_csv(frame) -> str:
-    """Rows as CSV; list and map cells as JSON."""
+    """Rows as CSV; list and map cells as JSON; formula-like text made inert."""
     import json
 
     import numpy as np
+
+    from ...export.common import spreadsheet_safe
 
     out = frame.copy()
     for col in out.columns:
         out[col] = [json.dumps(v.tolist() if isinstance(v, np.ndarray) else v, ensure_ascii=False, default=str)
                     if isinstance(v, (list, dict, np.ndarray)) else v for v in out[col]]
-    return out.to_csv(index=False)
+    return spreadsheet_safe(out).to_csv(index=False)

@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from ...vocabulary import STATUSES
 from .. import data, ids
 from ..layout import empty, iso, page_header, plot_text, section, to_datetime
 from . import lineages
@@ -27,9 +28,7 @@ PATH = "/watch"
 TITLE = "Watchlist"
 EMPTY_MESSAGE = "Nothing is watched yet: `graphinv watch add URL…` then `graphinv watch run`"
 
-STATUS_COLOURS = {"active": "#2e7d32", "moved": "#e07b00", "not_found": "#c62828", "deleted": "#c62828",
-                  "withheld": "#8e24aa", "suspended": "#c62828", "error": "#6d4c41",
-                  "unreachable": "#757575"}
+STATUS_COLOURS = {status.name: status.colour for status in STATUSES.values()}
 CHANGE_COLOURS = {"taken_down": "#c62828", "moved": "#e07b00", "back": "#2e7d32",
                   "content_changed": "#1565c0", "unreachable": "#757575", "status_changed": "#6d4c41",
                   "first_check": "#9aa5b1", "unchanged": "#9aa5b1"}

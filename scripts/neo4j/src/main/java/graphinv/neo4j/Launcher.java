@@ -116,6 +116,14 @@ public final class Launcher {
         // Tests and benchmarks churn data: keep only a little transaction log around.
         cfg.put(GraphDatabaseSettings.keep_logical_logs, "2 files");
         cfg.put(GraphDatabaseSettings.preallocate_logical_logs, false);
+        // LOAD CSV must not read the machine's files: no file:// URLs, and the import
+        // directory is an empty folder of the server's own.
+        Path imports = data.resolve("import");
+        Files.createDirectories(imports);
+        cfg.put(GraphDatabaseSettings.allow_file_urls, false);
+        cfg.put(GraphDatabaseSettings.load_csv_file_url_root, imports);
+        // One runaway query fails alone instead of exhausting the heap for everyone.
+        cfg.put(GraphDatabaseSettings.memory_transaction_max_size, Runtime.getRuntime().maxMemory() / 2);
 
         if (!Files.isDirectory(data.resolve("data").resolve("databases").resolve("system"))) {
             writeInitialPassword(data, password);

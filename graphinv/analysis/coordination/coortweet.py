@@ -1,0 +1,440 @@
+"""CooRTweet's semantics (:func:`detect_coordination`) and CooRnet's window estimate.
+
+See :mod:`graphinv.analysis.coordination` for the rules reproduced.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from graphinv.errors import InputError
+
+from .kernel import (
+    CHUNK_PAIRS,
+    MAX_PAIRS_PER_OBJECT,
+    CoordinationResult,
+    build_nodes,
+    check_params,
+    empty_pairs,
+    encode_shares,
+    iter_pairs,
+    sort_and_count,
+    unique_pairs,
+)
+
+
+def _empty_edges(fast: bool) -> pd.DataFrame:
+    dtypes = {
+        "account": object,
+        "account_y": object,
+        "weight": "int64",
+        "avg_time_delta": "float64",
+        "n_content_id": "int64",
+        "n_content_id_y": "int64",
+        "edge_symmetry_score": "float64",
+        "modalities": object,
+        "first_time": "int64",
+        "last_time": "int64",
+        "window": "int64",
+        "weight_threshold": "int64",
+    }
+    if fast:
+        dtypes |= {
+            "weight_fast": "Int64",
+            "avg_time_delta_fast": "float64",
+            "edge_symmetry_score_fast": "float64",
+            "weight_threshold_fast": "Int64",
+        }
+    return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in dtypes.items()})
+
+
+def _participation_filter(
+    account: np.ndarray, content: np.ndarray, in_result: np.ndarray, n_accounts: int, minimum: int
+) -> np.ndarray:
+    """CooRTweet's ``filter_min_participation``: contents that keep a pair alive.
+
+    ``in_result`` marks content codes that appear in any pair. An account counts its
+    rows whose content is marked; accounts reaching ``minimum`` make all their marked
+    contents good. Returns a bool array over content codes.
+    """
+    good = np.zeros_like(in_result)
+    has = content >= 0
+    rows = np.flatnonzero(has & in_result[np.where(has, content, 0)])
+    counts = np.bincount(account[rows], minlength=n_accounts)
+    ok = rows[counts[account[rows]] >= minimum]
+    good[content[ok]] = True
+    return good
+
+
+def _coortweet_rank(account: np.ndarray) -> np.ndarray:
+    """Row order inside CooRTweet's object groups.
+
+    ``x[, if (.N >= m) .SD, by = account_id]`` regroups rows by account in order of
+    first appearance; the per-object pairs (i < j) follow that order, which decides
+    which content lands in ``content_id`` vs ``content_id_y`` and so the symmetry score.
+    """
+    first_seen, _ = pd.factorize(account)
+    order = np.lexsort((np.arange(len(account)), first_seen))
+    rank = np.empty(len(account), dtype="int64")
+    rank[order] = np.arange(len(account))
+    return rank
+
+
+def estimate_window(shares: pd.DataFrame, q: float = 0.1, p: float = 0.5) -> int:
+    """Estimate a coordination window like CooRnet's ``estimate_coord_interval``.
+
+    For objects shared more than once: take the seconds from the first share to the
+    second (rank 2, ties broken by order); keep the objects whose second share came
+    at or below the ``q`` quantile of those delays (the quickest objects); for each
+    kept object find the first share past fraction ``p`` of its shares
+    (``rank / count > p``) and its seconds from the first share; the window is the
+    ``p`` quantile of those seconds. CooRnet turns 0 into 1; as times here are whole
+    seconds, a fractional estimate is floored (``|dt| <= 12.5`` is ``|dt| <= 12``).
+
+    Examples
+    --------
+    >>> shares = pd.DataFrame({"account": list("abcd"), "object": ["u"] * 4,
+    ...     "content": list("1234"), "time": [0, 10, 20, 30], "modality": "url"})
+    >>> estimate_window(shares)
+    20
+    """
+    if not 0 <= q <= 1 or not 0 <= p <= 1:
+        raise InputError("q and p must be between 0 and 1")
+    s = encode_shares(shares)
+    if len(s.time) == 0:
+        raise InputError("cannot estimate a window from an empty share frame")
+    order = np.lexsort((np.arange(len(s.time)), s.time, s.object))
+    o, t = s.object[order], s.time[order]
+    starts = np.flatnonzero(np.r_[True, o[1:] != o[:-1]])
+    counts = np.diff(np.r_[starts, len(o)])
+    multi = counts > 1
+    if not multi.any():
+        raise InputError("cannot estimate a window: no object is shared twice")
+    starts, counts = starts[multi], counts[multi]
+    second_delay = t[starts + 1] - t[starts]
+    quickest = second_delay <= np.quantile(second_delay, q)
+    starts, counts = starts[quickest], counts[quickest]
+    # first rank r with r / count > p  ->  r = floor(p * count) + 1 (1-based)
+    rank = np.floor(p * counts).astype("int64") + 1
+    valid = rank <= counts
+    delays = t[starts[valid] + rank[valid] - 1] - t[starts[valid]]
+    if len(delays) == 0:
+        return 1
+    value = float(np.quantile(delays, p))
+    return 1 if value == 0 else int(math.floor(value))
+
+
+def detect_coordination(
+    shares: pd.DataFrame,
+    window: int | str = 60,
+    min_participation: int = 2,
+    edge_weight: float = 0.5,
+    *,
+    fast_window: int | None = None,
+    max_pairs_per_object: int | None = MAX_PAIRS_PER_OBJECT,
+    keep_pairs: bool = True,
+    chunk_pairs: int = CHUNK_PAIRS,
+) -> CoordinationResult:
+    """Co-share pairs and the weighted undirected account network (CooRTweet).
+
+    Parameters
+    ----------
+    shares : DataFrame
+        Share frame (``account, object, content, time[, modality]``).
+    window : int or "auto"
+        Seconds; two shares of one object at most this far apart co-share.
+        ``"auto"`` estimates it with :func:`estimate_window` (q=0.1, p=0.5).
+    min_participation : int
+        Minimum shares of an account, applied before and after pairing, per modality.
+    edge_weight : float
+        Quantile of the edge weights above which ``weight_threshold`` is 1.
+    fast_window : int, optional
+        A narrower window; pairs within it are flagged (``flag_speed_share``) and the
+        edges get ``*_fast`` columns.
+    max_pairs_per_object : int or None
+        Objects producing more pairs are skipped and reported in
+        ``stats["capped_objects"]``; None disables the cap.
+    keep_pairs : bool
+        Return the pair table (can be large); edges are computed either way.
+    chunk_pairs : int
+        Pairs materialised at once.
+
+    Returns
+    -------
+    CoordinationResult
+
+    Notes
+    -----
+    ``edge_symmetry_score`` is CooRTweet's: ``min(n_content_id, n_content_id_y) /
+    max(...)``, where the two counts are the distinct contents on each side of the
+    edge's pairs. CooRTweet assigns sides by input row order within the object
+    (after grouping rows by account in order of first appearance) and swaps them
+    when the two times differ, but does not swap them with the accounts; for pairs
+    with different times the sides are therefore the two accounts, and for pairs in
+    the same second the earlier-listed account's content goes first. This is
+    reproduced, so the score depends on input row order only for same-second pairs.
+
+    Examples
+    --------
+    Accounts a and b share two URLs 5 s apart; c shares once, too late:
+
+    >>> shares = pd.DataFrame({
+    ...     "account": ["a", "b", "a", "b", "c"],
+    ...     "object": ["u1", "u1", "u2", "u2", "u2"],
+    ...     "content": ["p1", "p2", "p3", "p4", "p5"],
+    ...     "time": [0, 5, 100, 105, 900], "modality": "url"})
+    >>> r = detect_coordination(shares, window=60, min_participation=2)
+    >>> r.edges[["account", "account_y", "weight"]].to_dict("records")
+    [{'account': 'a', 'account_y': 'b', 'weight': 2}]
+    >>> r.summary
+    'nodes=2 edges=1'
+    """
+    if isinstance(window, str):
+        if window != "auto":
+            raise InputError(f"window must be seconds or 'auto', got {window!r}")
+        window = estimate_window(shares)
+    check_params(window, min_participation, edge_weight, fast_window)
+    s = encode_shares(shares)
+    fast = fast_window is not None
+    n_acc = max(len(s.accounts), 1)
+    n_content = len(s.contents)
+    stats: dict = {
+        "semantics": "coortweet",
+        "rows": int(len(s.time) + s.dropped_missing),
+        "dropped_missing": s.dropped_missing,
+        "window": int(window),
+        "fast_window": fast_window,
+        "min_participation": int(min_participation),
+        "edge_weight": float(edge_weight),
+        "max_pairs_per_object": max_pairs_per_object,
+        "capped_objects": [],
+        "pairs": 0,
+        "pairs_fast": 0,
+    }
+
+    agg_parts: list[pd.DataFrame] = []
+    side_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # key, content, fast?
+    pair_parts: list[dict] = []
+
+    if len(s.modalities) > 62:
+        raise InputError("at most 62 modalities are supported in one run")
+    for mod_code in range(len(s.modalities)):
+        rows = np.flatnonzero(s.modality == mod_code)
+        # 1. pre-filter on participation within the modality
+        counts = np.bincount(s.account[rows], minlength=n_acc)
+        rows = rows[counts[s.account[rows]] >= min_participation]
+        if len(rows) < 2:
+            continue
+        acc = s.account[rows]
+        rank = _coortweet_rank(acc)
+        srt = sort_and_count(s.object[rows], s.time[rows], rank, window, max_pairs_per_object)
+        for code, n_pairs in srt.capped:
+            stats["capped_objects"].append(
+                {"modality": s.modalities[mod_code], "object": s.objects[code], "pairs": n_pairs}
+            )
+        sr = rows[srt.order]  # original row index per sorted position
+        a = s.account[sr]
+        c = s.content[sr]
+        t = s.time[sr]
+        r = rank[srt.order]
+        bad = s.object_is_content[sr] | (c < 0)
+
+        def candidates(srt=srt, a=a, c=c, bad=bad):  # this modality's arrays, bound at definition
+            for i, j in iter_pairs(srt.forward, chunk_pairs):
+                ok = (a[i] != a[j]) & (c[i] != c[j]) & ~bad[i] & ~bad[j]
+                yield i[ok], j[ok]
+
+        # 2-3. pairs; pass 1 marks the contents they involve
+        in_result = np.zeros(n_content, dtype=bool)
+        for i, j in candidates():
+            in_result[c[i]] = True
+            in_result[c[j]] = True
+        # 4. post-filter on participation
+        good = _participation_filter(s.account[rows], s.content[rows], in_result, n_acc, min_participation)
+        good_fast = None
+        if fast:
+            in_fast = np.zeros(n_content, dtype=bool)
+            for i, j in candidates():
+                keep = (good[c[i]] | good[c[j]]) & (t[j] - t[i] <= fast_window)
+                in_fast[c[i[keep]]] = True
+                in_fast[c[j[keep]]] = True
+            good_fast = _participation_filter(
+                s.account[rows], s.content[rows], in_fast, n_acc, min_participation
+            )
+        # 5. aggregate surviving pairs per account pair, chunk by chunk
+        for i, j in candidates():
+            keep = good[c[i]] | good[c[j]]
+            i, j = i[keep], j[keep]
+            if len(i) == 0:
+                continue
+            dt = t[j] - t[i]
+            lo = np.minimum(a[i], a[j])
+            hi = np.maximum(a[i], a[j])
+            key = lo * n_acc + hi
+            # CooRTweet's content_id side: the later-ranked row's content when the
+            # times differ (its swap), else the earlier-ranked row's.
+            later_first = r[j] > r[i]
+            hi_rank_c = np.where(later_first, c[j], c[i])
+            lo_rank_c = np.where(later_first, c[i], c[j])
+            side_x = np.where(dt > 0, hi_rank_c, lo_rank_c)
+            side_y = np.where(dt > 0, lo_rank_c, hi_rank_c)
+            part = {
+                "key": key,
+                "weight": np.ones(len(key), dtype="int64"),
+                "dt": dt,
+                "tmin": t[i],
+                "tmax": t[j],
+                "mod": np.full(len(key), 1 << mod_code, dtype="int64"),
+            }
+            isfast = None
+            if fast:
+                isfast = (dt <= fast_window) & (good_fast[c[i]] | good_fast[c[j]])
+                part["weight_fast"] = isfast.astype("int64")
+                part["dt_fast"] = np.where(isfast, dt, 0)
+                stats["pairs_fast"] += int(isfast.sum())
+            stats["pairs"] += len(key)
+            agg_parts.append(_reduce_chunk(pd.DataFrame(part), fast))
+            side_parts.append(_unique_sides(key, side_x, side_y, isfast))
+            if keep_pairs:
+                pair_parts.append(
+                    {
+                        "modality": np.full(len(key), mod_code),
+                        "object": s.object[sr[i]],
+                        "account": a[i],
+                        "account_y": a[j],
+                        "content": c[i],
+                        "content_y": c[j],
+                        "time": t[i],
+                        "time_y": t[j],
+                        "time_delta": dt,
+                        **({"fast": isfast} if fast else {}),
+                    }
+                )
+
+    pairs = _build_pairs(s, pair_parts, fast) if keep_pairs else empty_pairs(fast)
+    edges = _build_edges(s, agg_parts, side_parts, n_acc, window, edge_weight, fast)
+    nodes = build_nodes(edges)
+    stats["edges"] = len(edges)
+    stats["nodes"] = len(nodes)
+    return CoordinationResult(pairs, edges, nodes, stats, int(window), "coortweet")
+
+
+def _reduce_chunk(part: pd.DataFrame, fast: bool) -> pd.DataFrame:
+    spec = {
+        "weight": ("weight", "sum"),
+        "dt": ("dt", "sum"),
+        "tmin": ("tmin", "min"),
+        "tmax": ("tmax", "max"),
+        "mod": ("mod", "max"),  # one modality per chunk; OR-ed across chunks later
+    }
+    if fast:
+        spec |= {"weight_fast": ("weight_fast", "sum"), "dt_fast": ("dt_fast", "sum")}
+    return part.groupby("key", sort=False).agg(**spec).reset_index()
+
+
+def _unique_sides(key, side_x, side_y, isfast):
+    """Distinct (edge, content) per side, kept small so chunks can be merged later."""
+    out = {"x": unique_pairs(key, side_x), "y": unique_pairs(key, side_y)}
+    if isfast is not None:
+        out["fx"] = unique_pairs(key[isfast], side_x[isfast])
+        out["fy"] = unique_pairs(key[isfast], side_y[isfast])
+    return out
+
+
+def _count_distinct(parts: list[tuple[np.ndarray, np.ndarray]]) -> pd.Series:
+    if not parts:
+        return pd.Series([], dtype="int64")
+    k, v = unique_pairs(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+    keys, counts = np.unique(k, return_counts=True)
+    return pd.Series(counts, index=keys)
+
+
+def _modality_lists(masks: np.ndarray, modalities: np.ndarray) -> list:
+    uniq, inverse = np.unique(masks, return_inverse=True)
+    names = [[str(modalities[b]) for b in range(len(modalities)) if int(m) >> b & 1] for m in uniq]
+    return [names[k] for k in inverse]
+
+
+def _symmetry(nx: np.ndarray, ny: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.minimum(nx, ny) / np.maximum(nx, ny)
+
+
+def _build_edges(s, agg_parts, side_parts, n_acc, window, edge_weight, fast) -> pd.DataFrame:
+    if not agg_parts:
+        return _empty_edges(fast)
+    allp = pd.concat(agg_parts, ignore_index=True)
+    spec = {
+        "weight": ("weight", "sum"),
+        "dt": ("dt", "sum"),
+        "tmin": ("tmin", "min"),
+        "tmax": ("tmax", "max"),
+    }
+    if fast:
+        spec |= {"weight_fast": ("weight_fast", "sum"), "dt_fast": ("dt_fast", "sum")}
+    g = allp.groupby("key", sort=True)
+    agg = g.agg(**spec)
+    agg["mod"] = g["mod"].agg(np.bitwise_or.reduce)
+    keys = agg.index.to_numpy()
+    nx = _count_distinct([p["x"] for p in side_parts]).reindex(keys).to_numpy()
+    ny = _count_distinct([p["y"] for p in side_parts]).reindex(keys).to_numpy()
+    weight = agg["weight"].to_numpy()
+    edges = pd.DataFrame(
+        {
+            "account": s.accounts[keys // n_acc],
+            "account_y": s.accounts[keys % n_acc],
+            "weight": weight.astype("int64"),
+            "avg_time_delta": agg["dt"].to_numpy() / weight,
+            "n_content_id": nx.astype("int64"),
+            "n_content_id_y": ny.astype("int64"),
+            "edge_symmetry_score": _symmetry(nx, ny),
+            "modalities": _modality_lists(agg["mod"].to_numpy(), s.modalities),
+            "first_time": agg["tmin"].to_numpy().astype("int64"),
+            "last_time": agg["tmax"].to_numpy().astype("int64"),
+            "window": int(window),
+        }
+    )
+    threshold = np.quantile(weight, edge_weight)
+    edges["weight_threshold"] = (weight > threshold).astype("int64")
+    if fast:
+        wf = agg["weight_fast"].to_numpy()
+        has = wf > 0
+        fx = _count_distinct([p["fx"] for p in side_parts]).reindex(keys).to_numpy()
+        fy = _count_distinct([p["fy"] for p in side_parts]).reindex(keys).to_numpy()
+        edges["weight_fast"] = pd.array(np.where(has, wf, 0), dtype="Int64")
+        edges.loc[~has, "weight_fast"] = pd.NA
+        with np.errstate(invalid="ignore", divide="ignore"):
+            edges["avg_time_delta_fast"] = np.where(has, agg["dt_fast"].to_numpy() / np.maximum(wf, 1), np.nan)
+        edges["edge_symmetry_score_fast"] = np.where(has, _symmetry(fx, fy), np.nan)
+        flag = pd.array(np.zeros(len(edges), dtype="int64"), dtype="Int64")
+        if has.any():
+            threshold_fast = np.quantile(wf[has], edge_weight)
+            flag = pd.array((wf > threshold_fast).astype("int64"), dtype="Int64")
+        flag[~has] = pd.NA
+        edges["weight_threshold_fast"] = flag
+    return edges.reset_index(drop=True)
+
+
+def _build_pairs(s, parts, fast) -> pd.DataFrame:
+    if not parts:
+        return empty_pairs(fast)
+    cat = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    frame = pd.DataFrame(
+        {
+            "modality": s.modalities[cat["modality"]],
+            "object": s.objects[cat["object"]],
+            "account": s.accounts[cat["account"]],
+            "account_y": s.accounts[cat["account_y"]],
+            "content": s.contents[cat["content"]],
+            "content_y": s.contents[cat["content_y"]],
+            "time": cat["time"].astype("int64"),
+            "time_y": cat["time_y"].astype("int64"),
+            "time_delta": cat["time_delta"].astype("int64"),
+        }
+    )
+    if fast:
+        frame["fast"] = cat["fast"].astype(bool)
+    return frame

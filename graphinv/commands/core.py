@@ -1,0 +1,59 @@
+"""`graphinv schema`, `ingest` and `counts`: the store's own commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..store import open_store
+from .base import main, store_option
+
+
+@main.command()
+def schema():
+    """Print the graph schema (node and edge kinds, properties, merge rules)."""
+    from ..schema import describe
+    click.echo(describe())
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Re-read files already ingested (idempotent).")
+@click.option("--columns", multiple=True, metavar="FIELD=COLUMN",
+              help="Column mapping for CSV share tables, e.g. --columns account_id=user_id")
+@store_option
+def ingest(paths, force, columns, store_uri):
+    """Ingest captures (files or folders of mixed formats) into the store."""
+    from collectors import csv_tables
+
+    from ..ingest import ingest_paths
+    from ..report_cli import print_ingest_summary
+
+    options = {}
+    if columns:
+        mapping = {}
+        for item in columns:
+            if "=" not in item:
+                raise click.BadParameter(f"{item!r} is not FIELD=COLUMN", param_hint="--columns")
+            field, column = item.split("=", 1)
+            mapping[field.strip()] = column.strip()
+        options[csv_tables.name] = {"columns": mapping}
+    with open_store(store_uri) as store:
+        summary = ingest_paths(store, paths, force=force, progress=sys.stderr.isatty(), options=options)
+        print_ingest_summary(summary)
+        counts = store.counts()
+    if not summary.ingested and not any(f.skipped == "already ingested" for f in summary.files):
+        raise click.ClickException("nothing could be read from the given paths "
+                                   "(see the table above for what was skipped and why)")
+    click.echo("store: " + ", ".join(f"{k}={v}" for k, v in counts.items() if v))
+
+
+@main.command()
+@store_option
+def counts(store_uri):
+    """Print the number of nodes and edges of each kind in the store."""
+    with open_store(store_uri, read_only=True) as store:
+        for kind, n in store.counts().items():
+            click.echo(f"{kind:18} {n:>10,}")
