@@ -3,7 +3,9 @@
 // description: >
 //   The REAPPEARS_AS chain through an entity, in both directions: every edge between
 //   its predecessors, itself and its successors (up to 10 generations each way), with
-//   the score, gap, signals and per-signal evidence of each step. Oldest step first.
+//   the score, gap (seconds), signals and per-signal evidence of each step. Oldest step
+//   first: by the successor's first sign (created_at, else first_seen), then the predecessor's,
+//   then the gap (entities without a first sign).
 // parameters:
 //   uid: {type: string, required: true, description: "uid of a Site or Account"}
 // writes: false
@@ -20,4 +22,4 @@ RETURN a.uid AS predecessor, coalesce(a.domain, a.handle) AS predecessor_name,
        b.uid AS successor, coalesce(b.domain, b.handle) AS successor_name,
        r.score AS score, r.gap AS gap, r.signals AS signals, r.evidence AS evidence, r.lineage AS lineage,
        coalesce(a.created_at, a.first_seen) AS predecessor_since, coalesce(b.created_at, b.first_seen) AS successor_since
-ORDER BY gap, predecessor, successor
+ORDER BY successor_since, predecessor_since, gap, predecessor, successor

@@ -5,7 +5,9 @@ The story (times are epoch seconds; T0 = 2024-03-01T00:00:00Z):
 * Three accounts (alice, bob, carol) push the same article URL on newnews.example
   within 45 s at T0+1h and repost alice's post at T0+2h: campaign:0, with
   COORDINATED_WITH alice–bob (weight 2), alice–carol (weight 2), bob–carol (weight 1).
-  alice's post mentions the target "Jane Doe" and carries a hostile ``<script>``.
+  alice's post mentions the target "Jane Doe" and carries a hostile ``<script>``; bob's
+  post mentions Jane's real account janedoe and carol's replies to janedoe's post P6
+  (a stub, as collectors write the post a reply answers).
 * dave posts alone on other.example at T0+5d.
 * The site oldnews.example is reported at T0 and gone (not_found) at T0+1d; it
   reappears as newnews.example, which reappears as newnews2.example (three
@@ -42,7 +44,7 @@ RUN_CSV = run_uid("c" * 64, "csv")
 ALICE, BOB, CAROL, DAVE, ERIN = (account_uid("twitter", h) for h in ("alice", "bob", "carol", "dave", "erin"))
 PATRIOT, PATRIOT2 = account_uid("twitter", "patriot_news"), account_uid("twitter", "patriot_news2")
 JANE_REAL, JANE_FAKE = account_uid("twitter", "janedoe"), account_uid("twitter", "jane_doe_real")
-P1, P2, P3, P4, P5 = (post_uid("twitter", str(i)) for i in range(1, 6))
+P1, P2, P3, P4, P5, P6 = (post_uid("twitter", str(i)) for i in range(1, 7))
 PAGE = post_uid("web", "newnews.example/a1")
 OLD, NEW, NEW2 = site_uid("oldnews.example"), site_uid("newnews.example"), site_uid("newnews2.example")
 ARTICLE, OTHER = url_uid("https://newnews.example/a1"), url_uid("https://other.example/x")
@@ -101,6 +103,8 @@ def _nodes() -> dict[str, list[dict]]:
             {"uid": P5, "platform": "twitter", "post_id": "5", "account": JANE_FAKE, "text": "I am the real Jane",
              "url": "https://twitter.com/jane_doe_real/status/5", "created_at": T0 + 3 * D,
              "source_file": "captures/tweets.jsonl", "first_seen": T0 + 10 * D, "runs": tw},
+            # The post carol's P3 replies to: a stub with no text or time of its own.
+            {"uid": P6, "platform": "twitter", "post_id": "6", "account": JANE_REAL, "runs": tw},
             {"uid": PAGE, "platform": "web", "post_id": "newnews.example/a1", "title": HOSTILE_TITLE,
              "text": "The article", "url": "https://newnews.example/a1", "created_at": T0 + 30 * 60,
              "http_status": 200, "source_file": "captures/sites.warc.gz", "warc_file": "sites.warc.gz",
@@ -166,7 +170,7 @@ def _observation(entity, at, status, platform):
 
 def _edges(nodes: dict[str, list[dict]]) -> dict[str, list[dict]]:
     tw, web = [RUN_TWEETS], [RUN_WEB]
-    posted = [{"src": p["account"], "dst": p["uid"], "time": p["created_at"], "runs": tw}
+    posted = [{"src": p["account"], "dst": p["uid"], "time": p.get("created_at"), "runs": tw}
               for p in nodes["Post"] if p.get("account")]
     evidence_old_new = json.dumps({"identifiers": ["ga:UA-123-1", "adsense:pub-999"], "articles": 14,
                                    "title_similarity": 0.81})
@@ -189,7 +193,9 @@ def _edges(nodes: dict[str, list[dict]]) -> dict[str, list[dict]]:
         "MENTIONS": [
             {"src": P1, "dst": JANE, "time": T0 + H, "runs": tw},
             {"src": P5, "dst": JANE_REAL, "time": T0 + 3 * D, "runs": tw},
+            {"src": P2, "dst": JANE_REAL, "time": T0 + H + 20, "runs": tw},
         ],
+        "REPLIED_TO": [{"src": P3, "dst": P6, "time": T0 + H + 45, "runs": tw}],
         "USES": [
             {"src": OLD, "dst": GA, "time": T0 - 50 * D, "runs": web},
             {"src": NEW, "dst": GA, "time": T0 + 30 * 60, "runs": web},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,8 +17,8 @@ from click.testing import CliRunner
 from graphinv import queries
 from graphinv.errors import InputError, ReadOnlyError
 from graphinv.queries import coerce_params, get_query, list_queries, parse_header, parse_time
-from fixture_graph import (ADSENSE, ALICE, BOB, CAMPAIGN, CAROL, DAVE, ERIN, GA, JANE, JANE_FAKE, NEW, NEW2,
-                                 OLD, P1, P2, P3, PATRIOT, PATRIOT2, T0, D, H, build_fixture_graph)
+from fixture_graph import (ADSENSE, ALICE, BOB, CAMPAIGN, CAROL, DAVE, ERIN, GA, JANE, JANE_FAKE, JANE_REAL, NEW,
+                                 NEW2, OLD, P1, P2, P3, P5, PATRIOT, PATRIOT2, T0, D, H, build_fixture_graph)
 
 # Parameters each query is run with in test_every_query_runs (and compared across stores).
 EXAMPLE_PARAMS = {
@@ -97,7 +98,7 @@ EXPECTED_ROWS = {
     "shared_identifiers": 5,
     "shortest_path": 1,
     "takedown_compliance": 2,
-    "targeting": 4,                 # Jane's real account, alice, the campaign, newnews
+    "targeting": 6,                 # the campaign, alice, bob, carol, jane_doe_real, newnews
     "top_domains": 2,
     "top_urls": 2,
     "watch_changes": 1,
@@ -221,16 +222,97 @@ def test_shared_identifiers(graph):
 
 
 def test_targeting(graph):
-    # jane_doe_real impersonates her, alice mentions her in P1, the campaign and the site
-    # newnews target her. Found by name, case-insensitively, or by uid.
+    # One row per actor, most posts first, then by uid. Found by name, case-insensitively,
+    # or by uid.
+    columns = ("actor", "relation", "posts", "first_time", "last_time", "evidence", "score")
     expected = [
-        {"relation": "IMPERSONATES", "actor": JANE_FAKE, "via": None, "score": 0.88},
-        {"relation": "MENTIONS", "actor": ALICE, "via": P1, "score": None},
-        {"relation": "TARGETS", "actor": CAMPAIGN, "via": None, "score": None},
-        {"relation": "TARGETS", "actor": NEW, "via": None, "score": None},
+        # campaign:0 TARGETS her; its members posted P1 (mentions Jane), P2 (mentions
+        # janedoe) and P3 (replies to janedoe's P6).
+        {"actor": CAMPAIGN, "relation": "campaign", "posts": 3, "first_time": T0 + H, "last_time": T0 + H + 45,
+         "evidence": [P1, P2, P3], "score": None},
+        # alice's P1 mentions the Target itself.
+        {"actor": ALICE, "relation": "mentions", "posts": 1, "first_time": T0 + H, "last_time": T0 + H,
+         "evidence": [P1], "score": None},
+        # bob's P2 mentions her real account janedoe (listed in Target.accounts).
+        {"actor": BOB, "relation": "mentions", "posts": 1, "first_time": T0 + H + 20, "last_time": T0 + H + 20,
+         "evidence": [P2], "score": None},
+        # carol's P3 replies to P6, a post by janedoe.
+        {"actor": CAROL, "relation": "replies", "posts": 1, "first_time": T0 + H + 45, "last_time": T0 + H + 45,
+         "evidence": [P3], "score": None},
+        # jane_doe_real impersonates her (score 0.88), and its one post P5 mentions janedoe.
+        {"actor": JANE_FAKE, "relation": "impersonates, mentions", "posts": 1, "first_time": T0 + 3 * D,
+         "last_time": T0 + 3 * D, "evidence": [P5], "score": 0.88},
+        # the site newnews TARGETS her, with no posts of its own.
+        {"actor": NEW, "relation": "targets", "posts": 0, "first_time": None, "last_time": None,
+         "evidence": [], "score": None},
     ]
-    assert rows(queries.run(graph, "targeting", target="jane DOE"), "relation", "actor", "via", "score") == expected
-    assert rows(queries.run(graph, "targeting", target=JANE), "relation", "actor", "via", "score") == expected
+    assert rows(queries.run(graph, "targeting", target="jane DOE"), *columns) == expected
+    assert rows(queries.run(graph, "targeting", target=JANE), *columns) == expected
+    # Her own account janedoe is never an actor; an unknown name gives no rows.
+    assert JANE_REAL not in set(queries.run(graph, "targeting", target=JANE)["actor"])
+    assert queries.run(graph, "targeting", target="Nobody").empty
+
+
+def _demo_attacks(demo) -> dict[str, int]:
+    """Per Twitter account, its tweets that mention, reply to or quote @clarabenedek, read
+    from the demo's JSONL with json alone (retweets are reposts, not posts of their own;
+    a retweeted or quoted tweet counts for its author)."""
+    posts: dict[str, set[str]] = {}
+
+    def visit(tweet):
+        if not isinstance(tweet, dict):
+            return
+        for nested in ("retweetedTweet", "quotedTweet"):
+            visit(tweet.get(nested))
+        if isinstance(tweet.get("retweetedTweet"), dict):
+            return
+        author = tweet["user"]["username"].lower()
+        named = {u["username"].lower() for u in tweet.get("mentionedUsers") or []}
+        named |= {(tweet.get("inReplyToUser") or {}).get("username", "").lower(),
+                  ((tweet.get("quotedTweet") or {}).get("user") or {}).get("username", "").lower()}
+        if "clarabenedek" in named and author != "clarabenedek":
+            posts.setdefault(f"account:twitter:{author}", set()).add(str(tweet["id"]))
+
+    for path in sorted((demo / "snscrape").glob("twitter-*.jsonl")):
+        for line in path.read_text().splitlines():
+            visit(json.loads(line))
+    return {actor: len(ids) for actor, ids in posts.items()}
+
+
+def test_targeting_on_the_demo(store):
+    """Who attacks Clara Benedek on the demo: the accounts that mention, reply to or quote
+    @clarabenedek, counted as the JSONL has them; then the campaigns that TARGET her, with
+    their members' posts about her, in the query and on the campaign page."""
+    from graphinv.analysis.coordination.analysis import analyze as analyze_coordination
+    from graphinv.app import data
+    from graphinv.ingest import ingest_paths
+
+    demo = Path(__file__).resolve().parents[1] / "data" / "demo"
+    ingest_paths(store, [demo])
+    expected = _demo_attacks(demo)
+    got = queries.run(store, "targeting", target="Clara Benedek")
+    twitter = got[got.actor.str.startswith("account:twitter:")]
+    assert dict(zip(twitter.actor, twitter.posts)) == expected
+    # The three who attack her most (11, 10 and 9 posts), first in the ranking.
+    top = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))[:4]
+    assert [c for _, c in top] == [11, 10, 9, 9]
+    assert rows(got.head(4), "actor", "posts") == [{"actor": a, "posts": c} for a, c in top]
+    first = got.iloc[0]
+    assert first.first_time <= first.last_time and len(first.evidence) == 5
+    assert set(first.relation.split(", ")) <= {"mentions", "replies", "quotes"}
+
+    analyze_coordination(store)
+    members = store.query("MATCH (a:Account)-[:MEMBER_OF]->(c:Campaign) RETURN c.uid AS c, a.uid AS a")
+    campaigns = queries.run(store, "targeting", target="Clara Benedek")
+    campaigns = campaigns[campaigns.relation == "campaign"]
+    assert len(campaigns) == 2  # the raid and the copy-paste wave both TARGET her
+    for campaign in campaigns.itertuples(index=False):
+        mine = set(members[members.c == campaign.actor].a)
+        posts = sum(n for actor, n in expected.items() if actor in mine)
+        assert campaign.posts == posts > 0, campaign.actor
+        page = data.campaign_targets(store, campaign.actor)
+        row = page[(page.target == "target:clara benedek") & (page.how == "campaign targets")].iloc[0]
+        assert (row.posts, row.accounts) == (posts, len([a for a in mine if a in expected]))
 
 
 def test_top_urls_and_domains(graph):

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import queries
 from ..schema import SCHEMA
+from ..timefmt import format_gap
 from ..vocabulary import DOWN_STATUSES, GONE_STATUSES
 from ..store.gate import Limits, default_limits
 
@@ -115,26 +116,63 @@ def takedowns(store, hours: int = 48) -> pd.DataFrame:
 def reappearance_edges(store, limit: int = 5000) -> pd.DataFrame:
     """Every REAPPEARS_AS step (there are few: one per re-creation found)."""
     frames = []
-    for kind, name in (("Account", "handle"), ("Site", "domain")):
+    # "since": an entity's first sign (the lineage query's predecessor_since/successor_since)
+    for kind, name, since in (("Account", "handle", "coalesce({}.created_at, {}.first_seen)"),
+                              ("Site", "domain", "{}.first_seen")):
         frames.append(store.query(
             f"MATCH (a:{kind})-[r:REAPPEARS_AS]->(b:{kind}) "
             f"RETURN a.uid AS predecessor, a.{name} AS predecessor_name, b.uid AS successor, "
             f"b.{name} AS successor_name, r.score AS score, r.gap AS gap, r.lineage AS lineage, "
-            f"'{kind}' AS kind ORDER BY predecessor, successor LIMIT $limit", {"limit": limit}))
+            f"'{kind}' AS kind, {since.format('a', 'a')} AS predecessor_since, "
+            f"{since.format('b', 'b')} AS successor_since ORDER BY predecessor, successor LIMIT $limit",
+            {"limit": limit}))
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=["predecessor", "predecessor_name", "successor", "successor_name",
-                                     "score", "gap", "lineage", "kind"])
+                                     "score", "gap", "lineage", "kind", "predecessor_since", "successor_since"])
     return pd.concat(frames, ignore_index=True)
 
 
+def oldest_first(steps: pd.DataFrame) -> list[str]:
+    """The members of a lineage's REAPPEARS_AS ``steps`` (predecessor, successor and their
+    ``*_since``: created_at, else first_seen), oldest first: each predecessor before its
+    successors, and members the chain does not order by their first sign, then uid."""
+    import networkx as nx
+
+    G = nx.DiGraph()
+    since: dict[str, Any] = {}
+    for row in steps.itertuples(index=False):
+        G.add_edge(row.predecessor, row.successor)
+        since[row.predecessor] = plain(row.predecessor_since)
+        since[row.successor] = plain(row.successor_since)
+
+    def key(uid: str) -> tuple:
+        return (since.get(uid) is None, since.get(uid) or 0, uid)
+
+    if nx.is_directed_acyclic_graph(G):
+        return list(nx.lexicographical_topological_sort(G, key=key))
+    return sorted(G, key=key)
+
+
+def steps_in_time_order(steps: pd.DataFrame) -> pd.DataFrame:
+    """The lineage query's steps, the oldest step first (the order of :func:`oldest_first`)."""
+    if steps.empty:
+        return steps
+    rank = {uid: i for i, uid in enumerate(oldest_first(steps))}
+    order = sorted(range(len(steps)), key=lambda i: (rank[steps["predecessor"].iloc[i]],
+                                                     rank[steps["successor"].iloc[i]]))
+    return steps.iloc[order].reset_index(drop=True)
+
+
 def lineages(store) -> pd.DataFrame:
-    """One row per lineage (a chain of REAPPEARS_AS steps): its first and last member,
-    the number of generations, the lowest step score and the longest gap."""
+    """One row per lineage (a chain of REAPPEARS_AS steps): its oldest member, the chain
+    oldest → newest, the number of generations, the lowest step score and the longest
+    gap (``max_gap_days`` to sort by, ``longest_gap`` to read: :func:`format_gap`)."""
     import networkx as nx
 
     edges = reappearance_edges(store)
-    columns = ["lineage", "kind", "first", "chain", "generations", "min_score", "max_gap_days", "members"]
+    columns = ["lineage", "kind", "first", "chain", "generations", "min_score", "max_gap_days", "longest_gap",
+               "members"]
     if edges.empty:
         return pd.DataFrame(columns=columns)
     G = nx.DiGraph()
@@ -146,7 +184,7 @@ def lineages(store) -> pd.DataFrame:
     rows = []
     for component in nx.weakly_connected_components(G):
         sub = G.subgraph(component)
-        order = list(nx.topological_sort(sub)) if nx.is_directed_acyclic_graph(sub) else sorted(component)
+        order = oldest_first(edges[edges["predecessor"].isin(component)])
         scores = [d["score"] for _, _, d in sub.edges(data=True) if d["score"] is not None and d["score"] == d["score"]]
         gaps = [d["gap"] for _, _, d in sub.edges(data=True) if d["gap"] is not None and d["gap"] == d["gap"]]
         stored = edges[edges["predecessor"].isin(component)]["lineage"].dropna()
@@ -154,7 +192,8 @@ def lineages(store) -> pd.DataFrame:
             "lineage": order[0], "kind": edges[edges["predecessor"].isin(component)]["kind"].iloc[0],
             "first": order[0], "chain": " → ".join(str(names[u]) for u in order),
             "generations": len(order), "min_score": round(min(scores), 3) if scores else None,
-            "max_gap_days": round(max(gaps) / 86400, 1) if gaps else None, "members": order,
+            "max_gap_days": round(max(gaps) / 86400, 1) if gaps else None,
+            "longest_gap": format_gap(max(gaps) if gaps else None), "members": order,
             "lineage_id": stored.iloc[0] if not stored.empty else order[0]})
     frame = pd.DataFrame(rows).sort_values(["generations", "first"], ascending=[False, True])
     return frame.reset_index(drop=True)
@@ -244,11 +283,16 @@ def campaign_objects(store, uid: str, limit: int = 50) -> pd.DataFrame:
 
 
 def campaign_targets(store, uid: str, limit: int = 20) -> pd.DataFrame:
-    """Whom the campaign attacks: its TARGETS, and the accounts and targets its members
+    """Whom the campaign attacks: its TARGETS, each with the members' posts about it (that
+    mention, reply to or quote one of its real accounts, or mention or TARGET it: the
+    campaign row of the ``targeting`` query), and the accounts and targets its members
     mention or reply to most."""
     frames = [store.query(
         "MATCH (c:Campaign)-[:TARGETS]->(t:Target) WHERE c.uid = $c "
-        "RETURN t.uid AS target, t.name AS name, 'campaign targets' AS how, 0 AS posts, 0 AS accounts",
+        "OPTIONAL MATCH (c)<-[:MEMBER_OF]-(a:Account)-[:POSTED]->(p:Post)-[:MENTIONS|REPLIED_TO|QUOTED|TARGETS]->(y) "
+        "WHERE y.uid = t.uid OR y.uid IN t.accounts OR y.account IN t.accounts "
+        "RETURN t.uid AS target, t.name AS name, 'campaign targets' AS how, count(DISTINCT p) AS posts, "
+        "count(DISTINCT a) AS accounts ORDER BY posts DESC, target",
         {"c": uid})]
     frames.append(store.query(
         "MATCH (c:Campaign)<-[:MEMBER_OF]-(a:Account)-[:POSTED]->(p:Post)-[:MENTIONS]->(t:Target) WHERE c.uid = $c "

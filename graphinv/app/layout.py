@@ -17,17 +17,12 @@ from dash import dash_table, dcc, html
 
 from ..export import FORMATS
 from ..schema import SCHEMA
+from ..timefmt import is_time_column
 from . import ids
 from .data import plain
 
 NAV_ITEMS = (("/", "Overview"), ("/campaigns", "Campaigns"), ("/lineages", "Lineages"),
              ("/watch", "Watchlist"), ("/explorer", "Explorer"), ("/console", "Cypher console"))
-
-TIME_COLUMNS = {"time", "first_time", "last_time", "created_at", "first_seen", "last_seen", "observed_at",
-                "reported_at", "started_at", "finished_at", "ingested_at", "captured_at", "first_post",
-                "last_post", "taken_down_at", "active_from", "active_to", "first_repost", "last_repost",
-                "last_observed_at", "predecessor_since", "successor_since",
-                "last_checked", "added_at"}
 
 # Colours for what the schema does not colour: member roles and coordination modalities.
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
@@ -136,7 +131,7 @@ def table_records(frame: pd.DataFrame) -> list[dict]:
         out = {}
         for key, value in row.items():
             value = plain(value)
-            if key in TIME_COLUMNS and value is not None:
+            if is_time_column(str(key)) and value is not None:
                 value = iso(value)
             elif isinstance(value, float):
                 value = round(value, 2) if abs(value) >= 1 else round(value, 3)

@@ -36,7 +36,16 @@ def _plain(value):
 
 
 def render(frame: pd.DataFrame, fmt: str) -> str:
-    """A result frame as a text table, CSV or JSON (a list of row objects)."""
+    """A result frame as a text table, CSV or JSON (a list of row objects).
+
+    Times (columns named as :func:`graphinv.timefmt.is_time_column` says) are ISO 8601
+    UTC in all three, JSON included: a reader of any of them sees the same time, and an
+    epoch number says neither its unit nor its zone. Durations (``gap``) read in days
+    and hours in the table and stay seconds in CSV and JSON, where they are sorted and
+    computed with."""
+    from graphinv.export.common import readable_times
+
+    frame = readable_times(frame, durations=fmt == "table")
     if fmt == "json":
         records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
         return json.dumps(records, ensure_ascii=False, indent=2, default=str)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
+
+from ..timefmt import format_gap, is_duration_column, is_time_column, iso, iso_cell
 
 if TYPE_CHECKING:  # `graphinv query --format csv` uses the CSV helpers without a graph
     import networkx as nx
@@ -39,6 +40,21 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype.kind not in "biufcmM":  # numbers, booleans and times hold no text
             out[col] = [spreadsheet_text(v) for v in out[col]]
+    return out
+
+
+def readable_times(frame: pd.DataFrame, durations: bool = False) -> pd.DataFrame:
+    """A copy of ``frame`` whose time columns (:func:`graphinv.timefmt.is_time_column`)
+    hold ISO 8601 UTC text instead of epoch seconds and, with ``durations``, whose
+    duration columns (``gap``) read in days and hours. Every CSV and results table made
+    from a store does this (the stores keep epoch seconds); CSV and JSON keep durations
+    in seconds, a number a spreadsheet sorts, and only text tables format them."""
+    out = frame.copy()
+    for col in out.columns:
+        if is_time_column(str(col)):
+            out[col] = [iso_cell(v) for v in out[col]]
+        elif durations and is_duration_column(str(col)):
+            out[col] = [format_gap(v) for v in out[col]]
     return out
 
 
@@ -94,16 +110,6 @@ def flat_graph(G: nx.MultiDiGraph, times: bool = True,
             attrs["start_iso"] = iso(data["time"])
         H.add_edge(flat(src), flat(dst), key=flat(key), **attrs)
     return H
-
-
-def iso(seconds: Any) -> str:
-    """Epoch seconds as ISO 8601 UTC (``2024-03-01T00:00:00Z``); '' for None."""
-    if seconds is None:
-        return ""
-    try:
-        return datetime.fromtimestamp(int(seconds), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (TypeError, ValueError, OverflowError, OSError):
-        return ""
 
 
 def escape(value: Any) -> str:

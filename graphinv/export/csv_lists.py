@@ -1,6 +1,9 @@
 """CSV node and edge lists (``nodes.csv``: uid, kind, label, …; ``edges.csv``: uid,
-src, dst, kind, weight, …), times as epoch seconds and ISO 8601. Text cells that a
-spreadsheet would run as a formula start with an apostrophe (``spreadsheet_safe``)."""
+src, dst, kind, weight, …). Times are ISO 8601 UTC (``created_at``, ``observed_at``,
+``first_time``…: :func:`graphinv.export.common.readable_times`); only ``start`` and
+``end`` stay epoch seconds, the numbers Gephi's timeline reads, with ``start_iso`` beside
+them. Text cells that a spreadsheet would run as a formula start with an apostrophe
+(``spreadsheet_safe``)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from .common import flat_graph, spreadsheet_safe
+from .common import flat_graph, readable_times, spreadsheet_safe
 
 NODE_FIRST = ["uid", "kind", "label", "start", "start_iso", "end"]
 EDGE_FIRST = ["uid", "src", "dst", "kind", "weight", "start", "start_iso"]
@@ -19,7 +22,8 @@ def frames(G: nx.MultiDiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
     H = flat_graph(G)
     nodes = pd.DataFrame([{"uid": n, **d} for n, d in H.nodes(data=True)])
     edges = pd.DataFrame([{"uid": k, "src": s, "dst": t, **d} for s, t, k, d in H.edges(keys=True, data=True)])
-    return spreadsheet_safe(_order(nodes, NODE_FIRST)), spreadsheet_safe(_order(edges, EDGE_FIRST))
+    return (spreadsheet_safe(readable_times(_order(nodes, NODE_FIRST))),
+            spreadsheet_safe(readable_times(_order(edges, EDGE_FIRST))))
 
 
 def _order(frame: pd.DataFrame, first: list[str]) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import __version__
-from .common import iso
+from ..timefmt import format_gap, iso
 from .svg import network_svg, timeline_svg
 
 EVIDENCE_LIMIT = 500
@@ -107,10 +107,12 @@ def context(G: nx.MultiDiGraph) -> dict:
     for u, v, d in G.edges(data=True):
         if d.get("kind") == "REAPPEARS_AS":
             steps.append({"from": G.nodes[u].get("label", u), "to": G.nodes[v].get("label", v),
-                          "score": d.get("score"), "gap_hours": (d["gap"] / 3600 if d.get("gap") is not None else None),
+                          "since": (G.nodes[v].get("time"), G.nodes[u].get("time")),
+                          "score": d.get("score"), "gap": format_gap(d.get("gap")),
                           "signals": ", ".join(d.get("signals") or []), "evidence": _json(d.get("evidence")),
                           "lineage": d.get("lineage"), "analysis_run": d.get("analysis_run")})
-    steps.sort(key=lambda s: (s["gap_hours"] is None, s["gap_hours"] or 0, s["from"]))
+    # oldest step first, as the lineage query and the app's lineage page order them
+    steps.sort(key=lambda s: (tuple((t is None, t or 0) for t in s["since"]), s["from"], s["to"]))
 
     takedowns = []
     for _n, d in G.nodes(data=True):

@@ -1,6 +1,7 @@
 """Cypher console: the named queries of ``queries/`` with a form for their parameters,
 and free Cypher. Both run read-only: the store refuses a write, and its message is
-shown inline. Results come as a table with a CSV download."""
+shown inline. Results come as a table with a CSV download, times in ISO 8601 UTC in both
+(:func:`graphinv.export.common.readable_times`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dash import ALL, Input, Output, State, ctx as callback_ctx, dcc, html
 
 from ... import queries
 from ...errors import GraphinvError
+from ...export.common import readable_times
 from ...store.gate import default_limits
 from .. import data, ids
 from ..layout import error_box, export_bar, page_header, section, table
@@ -20,6 +22,13 @@ TITLE = "Cypher console"
 SHOWN_ROWS = 1000  # the table shows this many; the CSV has every row
 EXAMPLE = ("MATCH (a:Account)-[:POSTED]->(p:Post)\nRETURN a.handle AS handle, count(p) AS posts\n"
            "ORDER BY posts DESC LIMIT 10")
+
+
+def _limit_text() -> str:
+    limits = default_limits()
+    seconds = f"{limits.seconds:g} s" if limits.seconds else "no time limit"
+    rows = f"{limits.rows:,} rows" if limits.rows else "no row limit"
+    return f"{seconds} and returns at most {rows}"
 
 
 def _query_options():
@@ -52,7 +61,8 @@ def layout(ctx, params):
     help_text, fields = _form(chosen)
     return html.Div([
         page_header("Cypher console", f"Read-only on this {ctx.backend} store: named queries from queries/ "
-                    "and your own Cypher. Writes are refused by the store."),
+                    "and your own Cypher, one statement of read clauses at a time. A query stops after "
+                    f"{_limit_text()}."),
         html.Div(className="grid-2", children=[
             section("Named query", dcc.Dropdown(id=ids.CONSOLE_QUERY, options=_query_options(), value=chosen,
                                                 clearable=False, className="dropdown"),
@@ -122,7 +132,8 @@ def register(app, ctx):
         selection = ({"query": last["name"],
                       "params": {k: v for k, v in last["params"].items() if v not in ("", None)}}
                      if last["kind"] == "named" else None)
-        return (None, table(ids.CONSOLE_TABLE, shown, page_size=20, wide=[]), note, False, last,
+        return (None, table(ids.CONSOLE_TABLE, readable_times(shown, durations=True), page_size=20, wide=[]),
+                note, False, last,
                 export_bar(selection, "the entities of this result" if selection else
                            "(named queries only)"))
 
@@ -136,14 +147,15 @@ def register(app, ctx):
 
 
 def to_csv(frame) -> str:
-    """Rows as CSV; list and map cells as JSON; formula-like text made inert."""
+    """Rows as CSV, as ``graphinv query --format csv`` writes them: times in ISO 8601
+    UTC, durations in seconds, list and map cells as JSON, formula-like text made inert."""
     import json
 
     import numpy as np
 
     from ...export.common import spreadsheet_safe
 
-    out = frame.copy()
+    out = readable_times(frame)
     for col in out.columns:
         out[col] = [json.dumps(v.tolist() if isinstance(v, np.ndarray) else v, ensure_ascii=False, default=str)
                     if isinstance(v, (list, dict, np.ndarray)) else v for v in out[col]]

@@ -1,7 +1,9 @@
 """Lineages: entities that came back after a takedown, as chains of REAPPEARS_AS steps.
 
-A lineage shows each generation's active span and its takedown on one time axis, the
-gap before the next generation, and, per step, the signals that tie the two: shared
+A lineage reads oldest → newest. It shows each generation's active span and its
+takedown on one time axis, the gap before the next generation (the one the analysis
+stored, in days and hours: :func:`graphinv.timefmt.format_gap`, as in the report), and,
+per step, the signals that tie the two: shared
 IDs, article pairs, image hashes side by side (the store keeps hashes, not image bytes,
 so hashes are what is shown), names, links.
 """
@@ -15,6 +17,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 import pandas as pd
 
+from ...timefmt import format_gap
 from .. import data, ids
 from ..layout import (empty, export_bar, kind_colour, page_header, plot_text, section, stat, table,
                       to_datetime)
@@ -32,7 +35,7 @@ def layout(ctx, params):
     frame = data.lineages(ctx.store)
     uid = params.get("uid")
     shown = frame.drop(columns=["members", "lineage_id"], errors="ignore")[
-        ["chain", "kind", "generations", "min_score", "max_gap_days", "lineage"]] if not frame.empty else frame
+        ["chain", "kind", "generations", "min_score", "longest_gap", "lineage"]] if not frame.empty else frame
     parts = [page_header("Lineages", "Sites and accounts that reappeared after a takedown. Click a row to see "
                          "the chain, the gaps and the signals that tie each step.")]
     parts.append(section("All lineages", table(ids.LINEAGE_TABLE, shown, page_size=10, wide=["chain"],
@@ -60,7 +63,7 @@ def _chain_figure(gens: pd.DataFrame, steps: pd.DataFrame) -> go.Figure:
         if down is not None:
             end = min(end, down) if end is not None else down
             start = min(start, down) if start is not None else down
-        spans[row.uid] = (names[i], start, end, down)
+        spans[row.uid] = (names[i], start, end, down, i)
         if start is None:
             continue
         fig.add_trace(go.Scatter(x=to_datetime([start, max(end or start, start)]), y=[names[i], names[i]],
@@ -74,17 +77,22 @@ def _chain_figure(gens: pd.DataFrame, steps: pd.DataFrame) -> go.Figure:
                                      hovertemplate=plot_text(row.takedown_status or "removed") +
                                      " %{x}<extra></extra>"))
     for step in steps.itertuples(index=False):
-        a, b = spans.get(step.predecessor), spans.get(step.successor)
-        if a is None or b is None or b[1] is None:
+        # The stored gap, drawn where the analysis measured it: from the predecessor's
+        # last activity to the successor's first sign.
+        a, b, gap = spans.get(step.predecessor), spans.get(step.successor), _num(step.gap)
+        arrived = _num(step.successor_since)
+        arrived = arrived if arrived is not None else (b[1] if b is not None else None)
+        if a is None or b is None or gap is None or arrived is None:
             continue
-        gone = a[3] if a[3] is not None else a[2]
-        if gone is None:
-            continue
-        days = (b[1] - gone) / 86400
-        fig.add_trace(go.Scatter(x=to_datetime([gone, b[1]]), y=[a[0], b[0]], mode="lines+text",
+        label = f"gap {format_gap(gap)}"
+        fig.add_trace(go.Scatter(x=to_datetime([arrived - gap, arrived]), y=[a[0], b[0]], mode="lines",
                                  line=dict(dash="dot", color="#6b7280"), name="gap", legendgroup="gap",
-                                 text=["", f"gap {days:.1f} d"], textposition="middle left",
-                                 showlegend=False, hoverinfo="skip"))
+                                 showlegend=False, hovertemplate=label + "<extra></extra>"))
+        # Halfway between the two rows (a category axis places annotations by row index),
+        # where neither the bars nor the axis labels are.
+        fig.add_annotation(x=to_datetime([arrived - gap / 2]).iloc[0], y=(a[4] + b[4]) / 2, text=label,
+                           showarrow=False, xanchor="left", xshift=6, font=dict(size=11, color="#374151"),
+                           bgcolor="rgba(255,255,255,0.85)")
     fig.update_layout(height=120 + 50 * len(gens), margin=dict(l=10, r=20, t=10, b=30), plot_bgcolor="#fff",
                       xaxis=dict(type="date", gridcolor="#eef1f5"), legend=dict(orientation="h", y=1.15),
                       yaxis=dict(automargin=True, autorange="reversed", categoryorder="array",
@@ -115,7 +123,6 @@ def _signal_block(name: str, value, ctx) -> html.Div:
 def _step_card(step, ctx) -> html.Div:
     evidence = data.parse_evidence(step.evidence)
     signals = [str(s) for s in (step.signals if step.signals is not None else [])]
-    gap = step.gap if step.gap is not None and step.gap == step.gap else None
     blocks = [_signal_block(name, value, ctx) for name, value in evidence.items() if name not in QUIET]
     quiet = [f"{name}: {data.plain(evidence[name])}" for name in QUIET if name in evidence]
     return html.Div(className="step", children=[
@@ -125,7 +132,7 @@ def _step_card(step, ctx) -> html.Div:
             html.Span(str(step.successor_name or step.successor), className="step-name"),
             html.Span(f"score {float(step.score):.2f}" if step.score == step.score and step.score is not None
                       else "score —", className="chip chip-strong"),
-            html.Span(f"gap {gap / 86400:.1f} days" if gap is not None else "gap —", className="chip"),
+            html.Span(f"gap {format_gap(step.gap)}", className="chip"),
         ]),
         html.Div([html.Span("signals: ", className="muted")] +
                  [html.Span(s.replace("_", " "), className="chip chip-signal") for s in signals],
@@ -137,30 +144,27 @@ def _step_card(step, ctx) -> html.Div:
 
 
 def detail(ctx, uid):
-    steps = data.lineage_steps(ctx.store, uid)
+    steps = data.steps_in_time_order(data.lineage_steps(ctx.store, uid))
     if steps.empty:
         return section(f"Lineage of {uid}", empty("No REAPPEARS_AS steps through this entity."))
-    order: list[str] = []
-    for row in steps.itertuples(index=False):
-        for member in (row.predecessor, row.successor):
-            if member not in order:
-                order.append(member)
+    order = data.oldest_first(steps)
     gens = data.generations(ctx.store, order)
     gens_table = gens[["name", "kind", "active_from", "active_to", "taken_down_at", "takedown_status", "posts",
                        "uid"]].copy()
-    first, last = gens_table.iloc[0]["name"], gens_table.iloc[-1]["name"]
+    names = [str(n) for n in gens_table["name"]]
+    chain = " → ".join(names) if len(names) <= 4 else f"{names[0]} → … → {names[-1]}"
     return html.Div(id=ids.LINEAGE_TITLE, children=[
-        page_header(f"{first} → {last}", f"{len(order)} generations · lineage through {uid}",
+        page_header(chain, f"{len(order)} generations, oldest first · lineage through {uid}",
                     export_bar({"lineage": uid}, "this lineage")),
         html.Div(className="stats", children=[
             stat("generations", len(order)), stat("steps", len(steps)),
-            stat("longest gap", f"{steps['gap'].max() / 86400:.1f} d" if steps["gap"].notna().any() else "—"),
+            stat("longest gap", format_gap(steps["gap"].max())),
             stat("lowest score", f"{steps['score'].min():.2f}" if steps["score"].notna().any() else "—")]),
         section("Chain over time", dcc.Graph(id=ids.LINEAGE_TIMELINE, figure=_chain_figure(gens, steps),
                                              config={"displaylogo": False}),
                 note="Bars: each generation's active span (creation, posts, pages, 'active' observations). "
                      "Red ×: its takedown (first suspended/deleted/not found/withheld observation). "
-                     "Dotted: the gap before the next generation."),
+                     "Dotted: the gap, from a generation's last activity to the next one's first sign."),
         section("Generations", table("lineage-generations", gens_table, page_size=10, filter=False)),
         section("What ties each step", html.Div([_step_card(s, ctx) for s in steps.itertuples(index=False)],
                                                 id=ids.LINEAGE_STEPS),

@@ -61,7 +61,7 @@ def layout(ctx, params):
 
     top_campaigns = campaigns.head(TOP)[[c for c in ("campaign", "label", "size", "first_time", "last_time",
                                                      "evidence_posts") if c in campaigns.columns]]
-    top_lineages = lineages.head(TOP)[["lineage", "kind", "chain", "generations", "min_score", "max_gap_days"]] \
+    top_lineages = lineages.head(TOP)[["lineage", "kind", "chain", "generations", "min_score", "longest_gap"]] \
         if not lineages.empty else lineages
     return html.Div([
         page_header("Overview", f"{counts.get('Post', 0):,} posts from {counts.get('IngestRun', 0):,} ingested "
