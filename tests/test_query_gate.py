@@ -59,6 +59,8 @@ def hostile(out: str) -> list[str]:
         "CHECKPOINT",
         "BEGIN TRANSACTION",
         "DROP TABLE Account",
+        "RETURN apoc.util.md5(['x']) AS h",
+        "WITH 'file:///etc/passwd' AS u RETURN dbms.components() AS c",
         "RETURN 'unterminated",
     ]
 

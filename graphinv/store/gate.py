@@ -67,6 +67,10 @@ PROCEDURES = frozenset({
 })
 
 
+# Namespaces of plugin and server procedures and functions.
+NAMESPACES = frozenset({"APOC", "DBMS", "GDS"})
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one read may take: ``seconds`` of run time and ``rows`` returned (None: no cap).
@@ -121,6 +125,10 @@ def check_read(cypher: str) -> str:
                                 "--write (write=True)")
         if word == "CALL" and after != "{":
             _check_procedure(tokens[i + 1:])
+        # Plugin and server functions read files and URLs or administer (apoc.load.*,
+        # apoc.import.*, dbms.*), wherever they appear.
+        if word in NAMESPACES and after == ".":
+            raise ReadOnlyError(f"refused: {text}.… functions are not allowed in a read-only query")
     first_kind, first = tokens[0]
     if first_kind != "word" or first.upper() not in FIRST_WORDS:
         raise ReadOnlyError(f"refused: a read-only query starts with {', '.join(sorted(FIRST_WORDS))}; "
