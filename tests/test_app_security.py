@@ -126,3 +126,35 @@ def test_the_running_app_refuses_a_foreign_host_over_http(store_path):
             assert ok.status == 200
     finally:
         server.stop()
+
+
+def test_graphinv_app_prints_one_line_and_refuses_a_busy_port(store_path):
+    """The terminal shows where the app is, not Flask's development banner nor a line per
+    request; a second app on the same port says so in one line."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "graphinv", "app", "--store", f"embedded:{store_path}", "--port", str(port)]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             env=dict(os.environ))
+    try:
+        line = first.stdout.readline()
+        assert line.startswith(f"graphinv app on http://127.0.0.1:{port}/ (store g.lbug · embedded · read-only)")
+        for _ in range(3):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as page:
+                assert page.status == 200
+        second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert second.returncode == 1
+        assert second.stderr.strip().startswith(f"Error: cannot serve on 127.0.0.1:{port} (")
+        assert second.stderr.strip().endswith("another app may be running there; stop it or pass --port")
+        time.sleep(0.5)
+    finally:
+        first.terminate()
+        rest, _ = first.communicate(timeout=30)
+    assert "Serving Flask app" not in rest and "development server" not in rest and "GET / " not in rest, rest

@@ -239,13 +239,40 @@ def credentials_for(host: str, environ: dict | None = None) -> tuple[str, str] |
 
 
 def serve(store_uri: str | None = None, host: str = "127.0.0.1", port: int = 8050, debug: bool = False) -> None:
-    """Serve the app (credentials checked before the store is opened)."""
+    """Serve the app (credentials checked before the store is opened, the port before
+    anything is printed). Outside debug mode the terminal shows one line: where the app
+    is; no development-server banner and no line per request."""
     auth = credentials_for(host)
     app = create_app(store_uri, auth=auth, allowed_hosts=allowed_host_names(host))
+    if debug:
+        app.run(host=host, port=port, debug=True)
+        return
+    import logging
+
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    # Werkzeug prints its own two lines and exits on a busy port: ask first.
+    try:
+        import socket
+
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind((host, port))
+    except OSError as exc:
+        app.server.config["GRAPHINV_CONTEXT"].store.close()
+        raise InputError(f"cannot serve on {host}:{port} ({exc.strerror or exc}): another app may be running "
+                         "there; stop it or pass --port") from None
+    server = make_server(host, port, app.server, threaded=True)
     print(f"graphinv app on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
           f"(store {app.server.config['GRAPHINV_CONTEXT'].label}{', basic auth on' if auth else ''}); "
           "Ctrl+C stops it", flush=True)
-    app.run(host=host, port=port, debug=debug)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 __all__ = ["AppContext", "allowed_host_names", "create_app", "credentials_for", "export_bytes", "guard_requests",
