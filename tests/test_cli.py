@@ -61,3 +61,14 @@ def test_ingest_applies_the_column_mapping_of_the_readme(tmp_path):
     assert (counts["Account"], counts["Post"], counts["POSTED"], counts["Url"], counts["LINKS_TO"]) == \
         ("2", "2", "2", "1", "2")
     assert "missing_columns" not in done.stdout + done.stderr
+
+
+def test_demo_reads_only_captures_and_scores_every_detector_at_one(tmp_path):
+    """`make demo` without the server: no skipped-file noise (the scenario's README,
+    generator and truth are not captures) and every detector at 1.000 on the truth."""
+    done = graphinv("demo", "--no-serve", "--store", f"embedded:{tmp_path / 'demo.lbug'}")
+    assert done.returncode == 0, done.stderr
+    assert "skipped /" not in done.stdout + done.stderr and "no collector reads" not in done.stdout
+    for detector in ("coordinated accounts", "site lineage", "account reappearance", "impersonation"):
+        row = next(line for line in done.stdout.splitlines() if line.startswith(f"│ {detector} "))
+        assert row.count("1.000") == 3, row

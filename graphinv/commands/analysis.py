@@ -89,7 +89,9 @@ def demo(store_uri, serve, port):
     with open_store(store_uri) as store:
         store.clear()
         click.echo(f"Ingesting {data} into {store_uri} …")
-        print_ingest_summary(ingest_paths(store, [data], force=True, progress=sys.stderr.isatty()))
+        # The capture folders only: the scenario's README, generator and truth are not captures.
+        captures = [data / name for name in ("snscrape", "telegram", "web", "csv")]
+        print_ingest_summary(ingest_paths(store, captures, force=True, progress=sys.stderr.isatty()))
         click.echo("Analysing …")
         for name, summary in analyze_all(store).items():
             shown = ", ".join(f"{k}={v}" for k, v in summary.items() if not isinstance(v, (dict, list)))
