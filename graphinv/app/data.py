@@ -21,7 +21,7 @@ from .. import queries
 from ..schema import SCHEMA
 from ..timefmt import format_gap
 from ..vocabulary import DOWN_STATUSES, GONE_STATUSES
-from ..store.gate import Limits, default_limits
+from ..store.gate import Limits
 
 NEVER = 4102444800  # 2100-01-01: the open end of a time filter
 
@@ -476,7 +476,7 @@ def run_named(store, name: str, params: dict, limits: Limits | None = None) -> p
 def run_cypher(store, cypher: str) -> pd.DataFrame:
     """Free Cypher from the console, always read-only: it passes the query gate and
     runs within the time and row limits (:func:`graphinv.store.gate.default_limits`)."""
-    return queries.run_cypher(store, cypher, write=False, limits=default_limits())
+    return queries.run_cypher(store, cypher, write=False)
 
 
 # -- watchlist ----------------------------------------------------------------------

@@ -153,12 +153,6 @@ class EmbeddedStore(GraphStore):
             self._tx_depth = 0
             self._execute("COMMIT")
 
-    def writes(self, cypher: str, params: dict | None = None) -> bool:
-        """Whether ``cypher`` (one statement) would change the database, judged from its
-        query plan: the second line behind the query gate."""
-        with self._connection() as conn:
-            return _plan_writes(conn, cypher, params)
-
     def _query(self, cypher: str, params: dict, write: bool, limits: Limits | None) -> pd.DataFrame:
         if write:
             self._uid_cache.clear()
@@ -319,6 +313,8 @@ class EmbeddedStore(GraphStore):
 
 
 def _plan_writes(conn, cypher: str, params: dict | None) -> bool:
+    """Whether ``cypher`` (one statement: the gate saw to it) would change the database,
+    judged from its query plan: the second line behind the query gate."""
     try:
         plan = conn.execute("EXPLAIN " + cypher, params or {}).get_as_df().iloc[0, 0]
     except RuntimeError as exc:

@@ -164,16 +164,13 @@ def compute(frames: dict, params: CoordinationParams) -> CoordinationAnalysis:
     kept = keep_significant(result.edges, tested)
     communities = cohesive(detect_campaigns(kept, resolution=params.resolution, seed=params.seed), kept,
                            params.min_campaign_size, params.min_cohesion)
+    amplified = amplified_accounts(communities, result.pairs, shares, authors, params.min_amplified_posts)
+    if not amplified.empty:
+        communities = voice_pushers(communities, amplified, result.pairs, authors, params.min_objects)
     summary = summarise_campaigns(communities, shares, frames["campaign_posts"], pairs=result.pairs)
     # "auto" is recorded as the window it settled on.
     run = start_run("coordination", params, window=result.window)
     stats = {"candidate_edges": len(result.edges), "significant_edges": len(kept)}
-    amplified = amplified_accounts(communities, result.pairs, shares, frames.get("authors"),
-                                   params.min_amplified_posts)
-    if not amplified.empty:
-        communities = voice_pushers(communities, amplified, result.pairs, frames.get("authors"),
-                                    params.min_objects)
-        summary = summarise_campaigns(communities, shares, frames["campaign_posts"], pairs=result.pairs)
     result = replace(result, edges=kept, stats=result.stats | stats)
     return CoordinationAnalysis(shares, result, communities, summary, run, amplified)
 
