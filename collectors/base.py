@@ -19,16 +19,19 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import zlib
 from pathlib import Path
 from typing import IO, Any, Iterator, Protocol, runtime_checkable
 
-from graphinv.normalize import canonical_url
+from graphinv.digest import file_sha256
+from graphinv.normalize import canonical_url, path_text
 from graphinv.records import (
     Edge,
     Node,
     Record,
     Reject,
+    capture_uid,
     kind_of,
     media_uid,
     site_uid,
@@ -48,6 +51,8 @@ __all__ = [
     "url_records",
     "media_url_uid",
     "validate_record",
+    "Captures",
+    "source_sha256",
     "MAX_LINE_BYTES",
 ]
 
@@ -162,14 +167,18 @@ def peek(path: Path, size: int = 4096) -> bytes:
     return got
 
 
-def iter_lines(path: Path, max_bytes: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes | None, str]]:
-    """Lines of a (gzipped) file as ``(line number, bytes or None, problem)``.
+def iter_lines(path: Path, max_bytes: int = MAX_LINE_BYTES) -> Iterator[tuple[int, int, bytes | None, str]]:
+    """Lines of a (gzipped) file as ``(line number, offset, bytes or None, problem)``.
 
-    Reads in 1 MB chunks, so memory stays bounded by ``max_bytes`` whatever the file:
-    a longer line is skipped to its end and given as ``(n, None, "line_too_long")``.
-    A cut-off gzip ends with ``(n, None, "truncated_gzip")``. Problem is "" otherwise.
+    ``offset`` is where the line starts in the (gunzipped) file: the line's bytes are
+    ``[offset, offset + len(bytes))``, without its ``\\n``. Reads in 1 MB chunks, so
+    memory stays bounded by ``max_bytes`` whatever the file: a longer line is skipped to
+    its end and given as ``(n, offset, None, "line_too_long")``. A cut-off gzip ends with
+    ``(n, offset, None, "truncated_gzip")``. Problem is "" otherwise.
     """
     lineno = 0
+    base = 0  # offset of the current chunk
+    line_start = 0
     with open_binary(path) as handle:
         pending: list[bytes] = []
         pending_size = 0
@@ -194,22 +203,101 @@ def iter_lines(path: Path, max_bytes: int = MAX_LINE_BYTES) -> Iterator[tuple[in
                     lineno += 1
                     piece = chunk[start:end]
                     if too_long or pending_size + len(piece) > max_bytes:
-                        yield lineno, None, "line_too_long"
+                        yield lineno, line_start, None, "line_too_long"
                     elif pending:
                         pending.append(piece)
-                        yield lineno, b"".join(pending), ""
+                        yield lineno, line_start, b"".join(pending), ""
                     else:
-                        yield lineno, piece, ""
+                        yield lineno, line_start, piece, ""
                     pending, pending_size, too_long = [], 0, False
                     start = end + 1
+                    line_start = base + start
+                base += len(chunk)
         except GzipTruncated:
             # What was read up to the cut is given; the partial last line is dropped.
-            yield lineno + 1, None, "truncated_gzip"
+            yield lineno + 1, line_start, None, "truncated_gzip"
             return
         if too_long:
-            yield lineno + 1, None, "line_too_long"
+            yield lineno + 1, line_start, None, "line_too_long"
         elif pending:
-            yield lineno + 1, b"".join(pending), ""
+            yield lineno + 1, line_start, b"".join(pending), ""
+
+
+# --------------------------------------------------------------------------- captures
+
+_SHA256: dict[tuple, str] = {}
+
+
+def source_sha256(path: Path, known: str | None = None) -> str:
+    """sha256 of a source file, computed once per file version (path, size, mtime):
+    ingest hashes every file for its IngestRun and hands the result over with ``known``."""
+    stat = Path(path).stat()
+    key = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns)
+    if known is not None:
+        _SHA256[key] = known
+    elif key not in _SHA256:
+        if len(_SHA256) > 4096:
+            _SHA256.clear()
+        _SHA256[key] = file_sha256(Path(path))
+    return _SHA256[key]
+
+
+# What a capture is linked to: the items it holds, and the accounts that act in it.
+_CAPTURED_KINDS = frozenset({"Post", "Account", "Observation", "Report", "Target", "Watch", "Media"})
+_ACTS = frozenset({"POSTED", "REPOSTED"})
+
+
+class Captures:
+    """The Capture records of one source file.
+
+    Each capture (a JSONL line, a WARC record, a Telegram message, a CSV row, a saved
+    page) is a ``Capture`` node keyed by the file's sha256 and the capture's offset,
+    holding where its bytes are and their sha256; :meth:`link` ties it to what it holds.
+
+    >>> import tempfile; folder = Path(tempfile.mkdtemp()); (folder / "a.jsonl").write_bytes(b'{"a": 1}\\n')
+    9
+    >>> captures = Captures(folder / "a.jsonl", "jsonl")
+    >>> node = captures.node(0, b'{"a": 1}', line=1)
+    >>> node.props["length"], node.props["time_source"]
+    (8, 'unknown')
+    """
+
+    def __init__(self, path: Path, fmt: str, captured_at: int | None = None, time_source: str = "unknown"):
+        self.source = path_text(Path(os.path.abspath(path)))
+        self.format = fmt
+        self.sha = source_sha256(path)
+        self.captured_at, self.time_source = captured_at, time_source if captured_at is not None else "unknown"
+
+    def node(self, offset: int, data: bytes | None = None, *, length: int | None = None,
+             bytes_sha256: str | None = None, line: int | None = None, captured_at: int | None = None,
+             time_source: str | None = None, **props) -> Node:
+        """A Capture of ``data`` (or of ``length`` bytes whose sha256 is ``bytes_sha256``)
+        at ``offset``; the file's capture time unless this capture has its own."""
+        if captured_at is None:
+            captured_at, time_source = self.captured_at, self.time_source
+        values = {"captured_at": captured_at, "time_source": time_source or "unknown", "format": self.format,
+                  "source_file": self.source, "source_sha256": self.sha, "offset": offset,
+                  "length": len(data) if data is not None else length, "line": line,
+                  "bytes_sha256": hashlib.sha256(data).hexdigest() if data is not None else bytes_sha256,
+                  **props}
+        return Node("Capture", capture_uid(self.sha, offset), {k: v for k, v in values.items() if v is not None})
+
+    @staticmethod
+    def link(capture: Node, records: list[Record]) -> list[Record]:
+        """``records`` after the capture: each act (POSTED, REPOSTED) read from it names it
+        (``capture``), and CAPTURES ties it to each item it holds and each acting account."""
+        uid = capture.uid
+        held: dict[str, None] = {}
+        for record in records:
+            if isinstance(record, Node):
+                if record.kind in _CAPTURED_KINDS:
+                    held[record.uid] = None
+            elif isinstance(record, Edge) and record.kind in _ACTS:
+                record.props.setdefault("capture", uid)
+                if record.props.get("time") is not None:  # an act, not the author of a stub
+                    held[record.src] = None
+                    held[record.dst] = None
+        return [capture, *records, *(Edge("CAPTURES", uid, item) for item in held)]
 
 
 class Accumulator:

@@ -45,12 +45,19 @@ Bad input: a header that lacks required columns gives one
 fewer fields than the header ``Reject("bad_row")``; an unreadable time
 ``Reject("bad_time")``; an empty required value ``Reject("bad_row")``; a cut-off gzip
 ``Reject("truncated_gzip")``. The other rows are read.
+
+Evidence: each row read is a ``Capture`` (its bytes, line terminator included, and their
+offset in the gunzipped file), linked to what the row made. Its capture time is the
+``observed_at`` of an observations row; the other tables do not say when their rows
+were captured (a share's or report's own time is not a capture time).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
+import io
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -58,7 +65,6 @@ from graphinv.normalize import (
     canonical_url,
     clean_int,
     normalise_handle,
-    path_text,
     text_fingerprints,
     to_epoch,
 )
@@ -76,7 +82,7 @@ from graphinv.records import (
 from graphinv.resolve import account_ref, entity_of, is_urlish
 from graphinv.vocabulary import STATUS_SPELLINGS, STATUSES, status_of_http
 
-from .base import Accumulator, GzipTruncated, base_name, open_text, peek, site_edges, url_records
+from .base import Accumulator, Captures, GzipTruncated, base_name, open_binary, peek, site_edges, url_records
 
 name = "csv_tables"
 description = "CSV tables: shares (CooRTweet, Coordination Network Toolkit), observations, reports, targets"
@@ -162,7 +168,6 @@ def _choose(header: list[str]) -> tuple[str, list[str]]:
 
 class _Rows:
     def __init__(self, path: Path, platform: str, object_kind: str, minhash: bool, num_perm: int):
-        self.source = path_text(path)
         self.platform = platform
         self.object_kind = object_kind
         self.minhash = minhash
@@ -195,7 +200,7 @@ class _Rows:
             if content_uid not in self.posts:
                 self.posts.add(content_uid)
                 out.append(Node("Post", content_uid, {"platform": platform, "post_id": content, "account": author,
-                                                      "created_at": time, "source_file": self.source,
+                                                      "created_at": time,
                                                       "first_seen": time, "last_seen": time}))
                 out.append(Edge("POSTED", author, content_uid, {"time": time}))
             out.append(Edge("LINKS_TO", content_uid, link, {"time": time}))
@@ -228,7 +233,7 @@ class _Rows:
             return
         self.posts.add(uid)
         props: dict[str, Any] = {"platform": platform, "post_id": mid, "account": author, "created_at": time,
-                                 "source_file": self.source, "first_seen": time, "last_seen": time}
+                                 "first_seen": time, "last_seen": time}
         text = row.get("message") or ""
         if text:
             props["text"] = text
@@ -315,6 +320,39 @@ class _Rows:
         out.append(Node("Target", target_uid(name_), props))
 
 
+class _Lines:
+    """The file's lines as text, each with where it starts in the file: read as latin-1
+    (one character per byte, so lengths are byte counts, and lines end where a text
+    reader ends them), then decoded as UTF-8, bad bytes replaced and a BOM dropped.
+    :meth:`take` gives the bytes of the lines read since the last call and their offset."""
+
+    def __init__(self, handle):
+        self.text = io.TextIOWrapper(handle, encoding="latin-1", newline="")
+        self.offset = 0  # of the next line
+        self.lineno = 0  # lines read
+        self.read: list[bytes] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline()
+        if not line:
+            raise StopIteration
+        data = line.encode("latin-1")
+        self.read.append(data)
+        self.offset += len(data)
+        self.lineno += 1
+        if self.lineno == 1 and data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8):]
+        return data.decode("utf-8", "replace")
+
+    def take(self) -> tuple[int, bytes]:
+        data = b"".join(self.read)
+        self.read = []
+        return self.offset - len(data), data
+
+
 class _RowError(Exception):
     def __init__(self, reason: str, detail: str):
         super().__init__(detail)
@@ -358,8 +396,9 @@ def collect(
     rename = {str(theirs).strip().lower(): ours for ours, theirs in (columns or {}).items()}
     rows = _Rows(path, platform, object_kind, minhash, num_perm)
     try:
-        with open_text(path) as handle:
-            first = handle.readline()
+        with open_binary(path) as binary:
+            handle = _Lines(binary)
+            first = next(handle, "")
             if not first.strip():
                 yield Reject("missing_columns", f"{path.name}: empty file, no header", str(path))
                 return
@@ -387,14 +426,19 @@ def collect(
             handler = _HANDLERS[kind]
             width = len(header)
             reader = csv.reader(handle, delimiter=delimiter)
+            captures = Captures(path, "csv")
+            handle.take()
             while True:
+                line = handle.lineno + 1
                 try:
                     fields = next(reader)
                 except StopIteration:
                     break
                 except csv.Error as exc:  # e.g. a NUL byte: this row only
                     yield Reject("bad_row", f"CSV error: {exc}", f"{path}:{reader.line_num}")
+                    handle.take()
                     continue
+                offset, data = handle.take()
                 if not fields or (len(fields) == 1 and not fields[0].strip()):
                     continue
                 where = f"{path}:{reader.line_num + 1}"
@@ -407,7 +451,10 @@ def collect(
                 except _RowError as exc:
                     yield Reject(exc.reason, exc.detail, where)
                     continue
-                yield from out
+                observed = [r.props["observed_at"] for r in out if isinstance(r, Node) and r.kind == "Observation"]
+                yield from captures.link(captures.node(
+                    offset, data, line=line,
+                    **({"captured_at": observed[0], "time_source": "observed_at"} if observed else {})), out)
     except GzipTruncated as exc:
         yield Reject("truncated_gzip", f"gzip stream ends early: {exc}", str(path))
     yield from site_edges(rows.acc)

@@ -43,7 +43,13 @@ Representation (what a reader of the graph should know):
 Times: ``first_seen``/``last_seen`` of a post = its time; of an account = its
 earliest/latest activity in the file (posting, reposting; being mentioned does not
 count). Accounts, URLs, sites, hashtags and media are emitted once per file, at the
-end (:class:`collectors.base.Accumulator`). Posts carry ``source_file``.
+end (:class:`collectors.base.Accumulator`).
+
+Evidence: each line is a ``Capture`` (offset and length in the gunzipped file, its
+sha256, line number), linked by CAPTURES to the posts it holds and the accounts acting
+in it; its POSTED and REPOSTED edges name it (``capture``). Its capture time is the
+line's ``__twarc.retrieved_at``/``retrieved_at``/``scraped_at``/``collected_at`` when
+the tool wrote one, else unknown (snscrape writes none).
 
 Bad input: a line that is not JSON is ``Reject("bad_json")``, an object that is not a
 known item ``Reject("unknown_type")``, an item whose fields cannot be read
@@ -70,11 +76,11 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
-from graphinv.normalize import repair_surrogates
+from graphinv.normalize import repair_surrogates, to_epoch
 from graphinv.records import Record, Reject
 
 from . import snscrape_mastodon, snscrape_telegram, snscrape_twitter
-from .base import MAX_LINE_BYTES, base_name, iter_lines, peek, site_edges
+from .base import MAX_LINE_BYTES, Captures, base_name, iter_lines, peek, site_edges
 
 name = "snscrape"
 description = "snscrape JSONL: tweets, Telegram channel posts, Mastodon toots and boosts"
@@ -119,6 +125,16 @@ def _guess_type(item: dict) -> str | None:
     return None
 
 
+def _retrieved_at(item: dict) -> int | None:
+    """When the line was collected, if the tool wrote it: twarc's ``__twarc.retrieved_at``
+    or a ``retrieved_at``/``scraped_at``/``collected_at`` field. snscrape writes none, so
+    its lines' capture time is unknown (a post's own date is not when it was captured)."""
+    meta = item.get("__twarc")
+    values = [meta.get("retrieved_at")] if isinstance(meta, dict) else []
+    values += [item.get(key) for key in ("retrieved_at", "scraped_at", "collected_at")]
+    return next((t for t in map(to_epoch, (v for v in values if isinstance(v, (str, int)))) if t is not None), None)
+
+
 def collect(
     path: Path,
     *,
@@ -132,8 +148,9 @@ def collect(
     path = Path(path)
     reader = _Reader(path, minhash, num_perm, expansions)
     loads = json.loads
+    captures = Captures(path, "jsonl")
     queue: list[Record] = []  # records held until their posts' MinHashes are filled
-    for lineno, raw, problem in iter_lines(path, max_line_bytes):
+    for lineno, offset, raw, problem in iter_lines(path, max_line_bytes):
         where = f"{path}:{lineno}"
         if problem:
             detail = (f"line longer than {max_line_bytes} bytes" if problem == "line_too_long"
@@ -175,7 +192,10 @@ def collect(
         if reader.bad_numbers > bad_numbers:
             queue.append(Reject("bad_number", f"{reader.bad_numbers - bad_numbers} number(s) beyond 64 bits"
                                 " or not finite, left empty", where))
-        queue.extend(out)
+        captured = _retrieved_at(item)
+        queue.extend(captures.link(captures.node(
+            offset, raw, line=lineno, url=item.get("url") if isinstance(item.get("url"), str) else None,
+            **({"captured_at": captured, "time_source": "retrieved_at"} if captured is not None else {})), out))
         if len(reader.pending) >= _MINHASH_BATCH or (not reader.pending and len(queue) >= _MINHASH_BATCH):
             reader.fill_minhashes()
             yield from queue

@@ -13,7 +13,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from graphinv.normalize import clean_int, minhash_words_batch, normalise_text, path_text
+from graphinv.normalize import clean_int, minhash_words_batch, normalise_text
 from graphinv.records import Edge, Node, hashtag_uid, post_uid
 
 from .base import Accumulator, media_url_uid, url_records
@@ -68,7 +68,6 @@ class SnscrapeReader:
     readers subclass it; collectors/snscrape.py combines them into one reader per file."""
 
     def __init__(self, path: Path, minhash: bool, num_perm: int, expansions: dict | None):
-        self.source = path_text(path)
         self.minhash = minhash
         self.num_perm = num_perm
         self.acc = Accumulator()
@@ -102,7 +101,7 @@ class SnscrapeReader:
     def post(self, uid: str, props: dict, text: str | None, time: int | None, out: list) -> None:
         """A captured post: its node (with its file, times and text fingerprints) and the
         POSTED edge from its author (``props["account"]``), when known."""
-        props = clean(props | {"source_file": self.source, "first_seen": time, "last_seen": time})
+        props = clean(props | {"first_seen": time, "last_seen": time})
         self.text_props(props, text if isinstance(text, str) else None)
         out.append(Node("Post", uid, props))
         if props.get("account"):

@@ -35,28 +35,35 @@ Representation:
   ``user<user_id>``, ``hashtag`` -> TAGGED.
 - Photos and files next to ``result.json`` are hashed (sha256 of the bytes, the real
   Media key) with ``hash_media=True`` (default); missing files are skipped.
+- Evidence: each message is a ``Capture``: its bytes in the file (the JSON object as
+  written), their offset and sha256, linked to what it made. Its capture time is the
+  day in the export folder's name (``ChatExport_2026-04-30``: Telegram Desktop names
+  it after the day of the export; midnight UTC of that day), else unknown.
 - ``type: "service"`` messages (joins, pins…) are skipped and counted as
   ``Reject("skipped_service")``; other unknown types are ``Reject("unknown_type")``.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import re
 from pathlib import Path
 from typing import Any, Iterator
 
-from graphinv.normalize import normalise_handle, path_text, repair_surrogates, text_fingerprints, to_epoch
+from graphinv.normalize import normalise_handle, repair_surrogates, text_fingerprints, to_epoch
 from graphinv.records import Edge, Node, Record, Reject, account_uid, hashtag_uid, media_uid, post_uid
 
-from .base import Accumulator, GzipTruncated, base_name, open_text, peek, site_edges, url_records
+from .base import Accumulator, Captures, GzipTruncated, base_name, open_text, peek, site_edges, url_records
 
 name = "telegram_export"
 description = "Telegram Desktop exports (result.json): one chat or the whole account"
 
 _CHUNK = 1 << 20
 _MAX_MESSAGE = 64 << 20  # one message bigger than this means the file is broken
+# Telegram Desktop names an export's folder after the day it was made.
+_EXPORT_FOLDER = re.compile(r"^(?:ChatExport|DataExport)_(\d{4}-\d{2}-\d{2})")
 _MESSAGES = re.compile(r'"messages"\s*:\s*\[')
 _HEADER = re.compile(r'"(name|type|id)"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+|null)')
 _STRUCTURE = re.compile(r'[\[\]{}"]')  # what changes the nesting depth, outside strings
@@ -98,7 +105,6 @@ def _flatten(text: Any) -> tuple[str, list[dict]]:
 class _Reader:
     def __init__(self, path: Path, hash_media: bool, minhash: bool, num_perm: int, username: str | None):
         self.path = path
-        self.source = path_text(path)
         self.folder = path.parent
         self.hash_media = hash_media
         self.minhash = minhash
@@ -251,7 +257,6 @@ class _Reader:
             "account": author,
             "url": f"https://t.me/{self.username}/{mid}" if self.username else None,
             "created_at": time,
-            "source_file": self.source,
             "first_seen": time,
             "last_seen": time,
             "text": text or None,
@@ -290,6 +295,10 @@ class _Stream:
         self.buf = ""
         self.pos = 0
         self.offset = 0  # characters dropped from the front of buf
+        # Byte offsets for captures: ``mark`` is a place in buf whose offset in the file
+        # is ``mark_byte``; spans are measured from it, so text is encoded once.
+        self.mark = 0
+        self.mark_byte = 0
         self.eof = False
         self.escaped = False  # the last decoded value may hold a lone surrogate
 
@@ -305,11 +314,19 @@ class _Stream:
             self.eof = True
             return False
         if self.pos > _CHUNK:
+            self.byte_at(self.pos)
             self.offset += self.pos
             self.buf = self.buf[self.pos:]
+            self.mark -= self.pos
             self.pos = 0
         self.buf += chunk
         return True
+
+    def byte_at(self, pos: int) -> int:
+        """The file offset of buf[pos] (pos at or after the last one asked for)."""
+        self.mark_byte += len(self.buf[self.mark:pos].encode("utf-8", "surrogatepass"))
+        self.mark = pos
+        return self.mark_byte
 
     def skip_space(self) -> str:
         while True:
@@ -409,9 +426,13 @@ def collect(
     reader = _Reader(path, hash_media, minhash, num_perm, username)
     decoder = json.JSONDecoder()
     chats = 0
+    day = _EXPORT_FOLDER.search(path.parent.name)
+    captures = Captures(path, "telegram", *((to_epoch(day.group(1)), "export folder") if day else ()))
     try:
         with open_text(path) as handle:
             stream = _Stream(handle)
+            if peek(path, 3) == codecs.BOM_UTF8:
+                stream.mark_byte = len(codecs.BOM_UTF8)  # open_text drops it
             stream.more()
             if not stream.buf.lstrip().startswith("{"):
                 raise _Broken("bad_json", "not a JSON object")
@@ -429,6 +450,7 @@ def collect(
                     if nxt == "":
                         raise _Broken("truncated_json", "the file ends inside a messages list")
                     where_pos = stream.offset + stream.pos
+                    start = stream.byte_at(stream.pos)
                     try:
                         msg = stream.decode(decoder)
                     except RecursionError:
@@ -452,7 +474,9 @@ def collect(
                         reject.where = f"{path}:message {msg.get('id')}"
                         yield reject
                     else:
-                        yield from out
+                        data = stream.buf[stream.mark:stream.pos].encode("utf-8", "surrogatepass")
+                        stream.byte_at(stream.pos)
+                        yield from captures.link(captures.node(start, data), out)
             if chats == 0:
                 yield Reject("bad_json", "no \"messages\" list found: not a Telegram Desktop export?", str(path))
     except _Broken as exc:

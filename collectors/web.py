@@ -38,10 +38,8 @@ inside) also becomes:
 - a **Post** ``post_uid("web", canonical URL)``, platform ``web``, with ``post_id``
   (the canonical URL), ``url`` (the URL as captured), ``title``, ``lang``, ``text``,
   ``text_hash``, ``text_minhash``, ``created_at`` = ``first_seen`` = ``last_seen`` =
-  WARC-Date, ``http_status``, ``content_sha256`` (sha256 of the HTTP payload after
-  transfer- and content-decoding: the bytes a browser renders), ``warc_file``,
-  ``warc_offset`` (``ArchiveIterator.get_record_offset()``: seek there and read one
-  record to get the evidence back) and ``source_file``; ``Post -ON_SITE-> Site``;
+  WARC-Date, ``http_status`` and ``content_sha256`` (sha256 of the HTTP payload after
+  transfer- and content-decoding: the bytes a browser renders); ``Post -ON_SITE-> Site``;
 - ``Post -LINKS_TO-> Url`` (with the first anchor text, 200 characters at most) for
   each outlink to *another* site, at most ``max_outlinks`` per page. Links within the
   site are left out by default (menus would drown the links that tie sites together);
@@ -80,6 +78,12 @@ A watch check (source ``watch``) also gives the ``Watch`` of its entity (``entit
 ``url``) and ``Watch -WATCHES-> entity``, so the captures alone rebuild the watchlist.
 Other metadata records are passed over.
 
+Every record that yields something is also a **Capture** (its offset and length in the
+file, for a ``.warc.gz`` its gzip member, and the sha256 of those bytes; WARC-Date,
+WARC-Target-URI, WARC-Record-ID, the payload's sha256) linked by CAPTURES to the Post,
+Observation, Media or Watch it made: a page captured in March and again in April has
+two captures, each verifiable on its own.
+
 Other records: ``revisit`` records (a later capture with the same payload) give the
 Url and an Observation whose ``content_sha256`` comes from the original capture when it
 is in the same file, and move the Post's ``last_seen``. ``request``, ``warcinfo``
@@ -92,11 +96,12 @@ The same page extraction. The page URL is, in order: SingleFile's ``url:`` comme
 the browser's ``<!-- saved from url=(0042)https://… -->`` comment (where the page was
 really fetched), then ``<link rel=canonical>``, then ``og:url``; a page with none of
 them is keyed by its ``file://`` URI and has no Site or Url. Times: ``first_seen`` /
-``last_seen`` are SingleFile's ``saved date`` when present, else the file's mtime;
-``created_at`` is the page's own publication date (``article:published_time``,
-``<meta name=date>``, ``<time datetime>`` …) when present, else the same capture time.
-An Observation (``active``, source ``html``) is written only when the capture time is
-SingleFile's, because a copied file's mtime would invent a sighting. Images saved next
+``last_seen`` and the capture time are SingleFile's ``saved date`` when present, else
+unknown (a file's modification time is when it was copied, not when the page was
+seen); ``created_at`` is the page's own publication date (``article:published_time``,
+``<meta name=date>``, ``<time datetime>`` …) when present, else the saved date. An
+Observation (``active``, source ``html``) is written only with a saved date. The whole
+file is the page's Capture. Images saved next
 to the page (``Page_files/x.jpg``, inside the page's folder) and inline ``data:``
 images become Media with ``HAS_MEDIA``.
 
@@ -133,7 +138,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
-from collectors.base import Accumulator, site_edges
+from collectors.base import Accumulator, Captures, site_edges
 from graphinv.fingerprint import image_fingerprint
 from graphinv.normalize import canonical_url, clean_int, path_text, registered_domain, text_hash, text_minhash, to_epoch
 from graphinv.records import (
@@ -300,7 +305,7 @@ class _Run:
             out += self.edge("OBSERVED", uid, site, {"time": time})
         return out
 
-    def page(self, page: Page, *, canon: str, original: str, site: str | None, time: int,
+    def page(self, page: Page, *, canon: str, original: str, site: str | None, time: int | None,
              extra: dict, ip: str | None = None, local_dir: Path | None = None,
              where: str = "") -> tuple[str, list[Record]]:
         """The Post of one HTML page and everything hanging off it; (post uid, records)."""
@@ -309,8 +314,7 @@ class _Run:
                  "lang": page.lang or None, "text": page.text,
                  "text_hash": text_hash(page.text) if page.text else None,
                  "text_minhash": text_minhash(page.text) or None,
-                 "created_at": extra.pop("created_at", time), "first_seen": time, "last_seen": time,
-                 "source_file": self.source, **extra}
+                 "created_at": extra.pop("created_at", time), "first_seen": time, "last_seen": time, **extra}
         out: list[Record] = [Node("Post", post, {k: v for k, v in props.items() if v is not None})]
         domain = site[len("site:"):] if site else None
         if site:
@@ -401,11 +405,21 @@ class _Run:
 
 
 def _collect_warc(path: Path, run: _Run) -> Iterator[Record]:
+    captures = Captures(path, "warc")
     for entry in read_warc(path, run.max_payload, run.source):
         if isinstance(entry, Reject):
             yield entry
+            continue
+        records = _warc_record(entry, run)
+        if any(isinstance(r, Node) for r in records):
+            record_id = entry.header("WARC-Record-ID")
+            yield from captures.link(captures.node(
+                entry.offset, length=entry.length, bytes_sha256=entry.record_sha256,
+                captured_at=to_epoch(entry.header("WARC-Date")), time_source="WARC-Date",
+                url=target_uri(entry.record) or None, record_id=record_id.strip("<>") if record_id else None,
+                content_sha256=entry.sha256 or None), records)
         else:
-            yield from _warc_record(entry, run)
+            yield from records
 
 
 def _warc_record(entry: WarcEntry, run: _Run) -> list[Record]:
@@ -481,7 +495,7 @@ def _warc_content(record, run: _Run, data: bytes, sha: str, total: int, offset: 
     if ok and data and looks_like_html(mime, data):
         html, _ = decode_html(data, charset_of(content_type))
         page = parse_page(html, original, run.max_text)
-        extra = {"http_status": status, "content_sha256": sha, "warc_file": run.source, "warc_offset": offset}
+        extra = {"http_status": status, "content_sha256": sha}
         post, records = run.page(page, canon=canon, original=original, site=site, time=time, extra=extra,
                                  ip=ip_address_of(record), where=where)
         out += records
@@ -493,6 +507,7 @@ def _warc_content(record, run: _Run, data: bytes, sha: str, total: int, offset: 
             out += records
             if media:
                 run.images_by_url.setdefault(canon, set()).add(media)
+                out.append(Node("Media", media, {}))  # held in the accumulator; here for its capture
     if digest and sha:
         run.by_digest[digest] = (sha, post)
     if record_id:
@@ -578,10 +593,9 @@ def _collect_html(path: Path, run: _Run) -> Iterator[Record]:
     page = parse_page(html, saved_url or "", run.max_text)
     original = next((u for u in (saved_url, page.canonical, page.og_url)
                      if u and canonical_url(u, run.expansions)), None)
-    time = saved_time if saved_time is not None else to_epoch(stat.st_mtime)
-    if time is None:
-        yield Reject("bad_date", "neither a saved date nor a usable file time", where)
-        return
+    # Without SingleFile's saved date, when the page was captured is unknown: a file's
+    # modification time is when it was last copied, not when the page was seen.
+    time = saved_time
     if original is None:
         canon, url_id, site, original = file_uri, None, None, file_uri
     else:
@@ -591,10 +605,12 @@ def _collect_html(path: Path, run: _Run) -> Iterator[Record]:
     extra = {"content_sha256": digest.hexdigest(), "created_at": page.published or time}
     post, records = run.page(page, canon=canon, original=original, site=site, time=time, extra=extra,
                              local_dir=path.parent, where=where)
-    yield from records
     if url_id is not None and saved_time is not None:
-        yield from run.observation(url_id, saved_time, None, site=site, canon=canon, post=post,
+        records += run.observation(url_id, saved_time, None, site=site, canon=canon, post=post,
                                    content_sha256=digest.hexdigest(), source="html")
+    captures = Captures(path, "html", saved_time, "saved date")
+    yield from captures.link(captures.node(0, length=stat.st_size, bytes_sha256=digest.hexdigest(),
+                                           url=original), records)
 
 
 # --------------------------------------------------------------------------- entry point

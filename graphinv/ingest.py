@@ -25,6 +25,8 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
+from collectors.base import source_sha256
+
 from .digest import file_sha256
 from .errors import InputError
 from .normalize import path_text, printable
@@ -137,6 +139,7 @@ class _Ingest:
         except OSError as exc:
             return FileResult(path_text(path), collector.name, skipped=f"unreadable: {exc.strerror or exc}")
         run = run_uid(sha, collector.name)
+        source_sha256(path, sha)  # the collector keys its captures by it: hashed once
         result = FileResult(path_text(path), collector.name, run)
         if not self.force and _run_state(self.store, run) == "complete":
             result.skipped = "already ingested"

@@ -30,6 +30,7 @@ PREFIX_KIND = {
     "run": "IngestRun",
     "campaign": "Campaign",
     "watch": "Watch",
+    "capture": "Capture",
 }
 KIND_PREFIX = {kind: prefix for prefix, kind in PREFIX_KIND.items()}
 
@@ -101,6 +102,16 @@ def run_uid(sha256: str, collector: str) -> str:
 def watch_uid(entity_uid: str) -> str:
     """One watchlist entry per entity: ``watch:site:example.org``."""
     return f"watch:{_clean(entity_uid)}"
+
+
+def capture_uid(source_sha256: str, offset: int) -> str:
+    """A capture is keyed by its file's content and its place in it, so re-reading the
+    file (or a copy of it) gives the same captures.
+
+    >>> capture_uid("ab" * 32, 120)
+    'capture:abababababababab:120'
+    """
+    return f"capture:{source_sha256[:16]}:{int(offset)}"
 
 
 def campaign_uid(index: int | str) -> str:

@@ -2,17 +2,18 @@
 // title: Evidence of a campaign
 // description: >
 //   The evidence posts of a campaign in time order: author, time, modality, text, URL,
-//   and where the post came from (its source file and the IngestRun that read it, with
-//   the time of that ingest).
+//   and the capture the post was read from (file, line or offset, sha256 of those
+//   bytes, capture time when the capture says). One row per post and capture. For
+//   the members' co-actions (who pushed what, seconds apart) use
+//   `graphinv evidence campaign:…`.
 // parameters:
 //   campaign: {type: string, required: true, description: "campaign uid, e.g. campaign:0"}
 // writes: false
 MATCH (c:Campaign)-[e:EVIDENCE]->(p:Post)
 WHERE c.uid = $campaign
 OPTIONAL MATCH (a:Account)-[:POSTED]->(p)
-OPTIONAL MATCH (ir:IngestRun)
-WHERE ir.uid IN p.runs
+OPTIONAL MATCH (k:Capture)-[:CAPTURES]->(p)
 RETURN p.uid AS post, a.uid AS account, a.handle AS handle, p.created_at AS time, e.modality AS modality,
-       p.text AS text, p.url AS url, p.source_file AS source_file, ir.uid AS run, ir.source AS run_source,
-       ir.started_at AS ingested_at, p.first_seen AS captured_at
-ORDER BY time, post, run
+       p.text AS text, p.url AS url, k.source_file AS source_file, k.line AS line, k.offset AS offset,
+       k.bytes_sha256 AS bytes_sha256, k.captured_at AS captured_at, k.uid AS capture
+ORDER BY time, post, capture

@@ -11,7 +11,7 @@
 //   limit: {type: int, default: 100, description: "at most this many rows"}
 // writes: false
 MATCH (n)-[r]-(m)
-WHERE n.uid = $uid
+WHERE n.uid = $uid AND NOT m.uid STARTS WITH 'capture:'
 RETURN n.uid AS uid, label(r) AS relation,
        CASE WHEN r.uid STARTS WITH (n.uid + '>') THEN 'out' ELSE 'in' END AS direction,
        m.uid AS neighbour, label(m) AS neighbour_kind,

@@ -9,7 +9,7 @@
 //   limit: {type: int, default: 100, description: "at most this many rows"}
 // writes: false
 MATCH (n)-[r]-(m)
-WHERE n.uid = $uid
+WHERE n.uid = $uid AND NOT m.uid STARTS WITH 'capture:'
 RETURN n.uid AS uid, type(r) AS relation,
        CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction,
        m.uid AS neighbour, labels(m)[0] AS neighbour_kind,

@@ -11,6 +11,6 @@
 // writes: false
 MATCH (a) WHERE a.uid = $source
 MATCH (b) WHERE b.uid = $target
-MATCH p = (a)-[* SHORTEST 1..8]-(b)
+MATCH p = (a)-[* SHORTEST 1..8 (r, n | WHERE NOT n.uid STARTS WITH 'capture:')]-(b)
 RETURN length(p) AS hops, properties(nodes(p), 'uid') AS nodes, properties(rels(p), 'uid') AS edges
 LIMIT 1

@@ -11,4 +11,5 @@
 MATCH (a) WHERE a.uid = $source
 MATCH (b) WHERE b.uid = $target
 MATCH p = shortestPath((a)-[*..8]-(b))
+WHERE none(x IN nodes(p)[1..-1] WHERE x.uid STARTS WITH 'capture:')
 RETURN length(p) AS hops, [x IN nodes(p) | x.uid] AS nodes, [x IN relationships(p) | x.uid] AS edges

@@ -168,18 +168,34 @@ def _observation(entity, at, status, platform):
             "observed_at": at, "source": "captures/reports.csv", "runs": [RUN_CSV]}
 
 
+def capture(line: int) -> str:
+    """The capture of line ``line`` of captures/tweets.jsonl (lines 100… are reposts)."""
+    return f"capture:{'a' * 16}:{line * 1000}"
+
+
+def _captures(nodes: dict[str, list[dict]]) -> list[dict]:
+    lines = [k + 1 for k, p in enumerate(nodes["Post"]) if p.get("created_at") and p["platform"] == "twitter"]
+    return [{"uid": capture(line), "format": "jsonl", "source_file": "captures/tweets.jsonl", "source_sha256": "a" * 64,
+             "offset": line * 1000, "length": 900, "line": line, "bytes_sha256": f"{line:064x}",
+             "time_source": "unknown", "runs": [RUN_TWEETS]} for line in [*lines, 100, 101]]
+
+
 def _edges(nodes: dict[str, list[dict]]) -> dict[str, list[dict]]:
     tw, web = [RUN_TWEETS], [RUN_WEB]
-    posted = [{"src": p["account"], "dst": p["uid"], "time": p.get("created_at"), "runs": tw}
-              for p in nodes["Post"] if p.get("account")]
+    posted = [{"src": p["account"], "dst": p["uid"], "time": p.get("created_at"), "runs": tw,
+               **({"capture": capture(k + 1)} if p.get("created_at") and p["platform"] == "twitter" else {})}
+              for k, p in enumerate(nodes["Post"]) if p.get("account")]
     evidence_old_new = json.dumps({"identifiers": ["ga:UA-123-1", "adsense:pub-999"], "articles": 14,
                                    "title_similarity": 0.81})
     return {
         "POSTED": posted,
         "REPOSTED": [
-            {"src": BOB, "dst": P1, "time": T0 + 2 * H, "key": str(T0 + 2 * H), "runs": tw},
-            {"src": CAROL, "dst": P1, "time": T0 + 2 * H + 10, "key": str(T0 + 2 * H + 10), "runs": tw},
+            {"src": BOB, "dst": P1, "time": T0 + 2 * H, "key": str(T0 + 2 * H), "runs": tw, "capture": capture(100)},
+            {"src": CAROL, "dst": P1, "time": T0 + 2 * H + 10, "key": str(T0 + 2 * H + 10), "runs": tw,
+             "capture": capture(101)},
         ],
+        "CAPTURES": [{"src": e["capture"], "dst": e["dst"], "runs": tw} for e in posted if e.get("capture")]
+        + [{"src": capture(100), "dst": BOB, "runs": tw}, {"src": capture(101), "dst": CAROL, "runs": tw}],
         "LINKS_TO": [
             {"src": P1, "dst": ARTICLE, "time": T0 + H, "runs": tw},
             {"src": P2, "dst": ARTICLE, "time": T0 + H + 20, "runs": tw},
@@ -252,6 +268,7 @@ def _coordinated(a, b, weight, co_shares, first, last):
 def build_fixture_graph(store) -> None:
     """Write the fixture graph into an (empty) store."""
     nodes = _nodes()
+    nodes["Capture"] = _captures(nodes)
     for kind, rows in nodes.items():
         store.upsert_nodes(kind, pd.DataFrame(rows))
     for kind, rows in _edges(nodes).items():

@@ -34,15 +34,19 @@ def test_campaign_members_network_and_evidence(graph):
     edges, total = data.campaign_network(graph, CAMPAIGN)
     # three COORDINATED_WITH edges, alice's two (weight 2) first
     assert total == 3 and list(edges["weight"]) == [2.0, 2.0, 1.0]
+    # The evidence is the members' co-actions, each with the line it was read from.
     evidence = data.campaign_evidence(graph, CAMPAIGN)
-    assert HOSTILE_TEXT in set(evidence["text"])
-    assert set(evidence["source_file"]) == {"captures/tweets.jsonl"}
+    assert list(evidence["handle"]) == ["alice", "bob", "carol", "bob", "carol"]
+    assert list(evidence["after first (s)"]) == [0, 20, 45, 0, 10]
+    assert list(evidence["file"]) == ["tweets.jsonl:1", "tweets.jsonl:2", "tweets.jsonl:3", "tweets.jsonl:100",
+                                      "tweets.jsonl:101"]
+    assert set(evidence["captured"]) == {"unknown"}  # snscrape lines do not say when they were scraped
 
 
 def test_campaign_coactions_objects_and_targets(graph):
     actions = data.campaign_coactions(graph, CAMPAIGN)
     # bob's and carol's reposts of alice's post at T0+2h, and the three evidence posts
-    assert sorted(actions["action"]) == ["repost", "repost", "same_url", "same_url", "same_url"]
+    assert sorted(actions["action"]) == ["repost", "repost", "url", "url", "url"]
     assert list(actions["time"]) == sorted(actions["time"])
     objects = data.campaign_objects(graph, CAMPAIGN)
     by_kind = {row.kind: row for row in objects.itertuples(index=False)}

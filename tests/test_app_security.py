@@ -153,6 +153,13 @@ def test_graphinv_app_prints_one_line_and_refuses_a_busy_port(store_path):
         assert second.returncode == 1
         assert second.stderr.strip().startswith(f"Error: cannot serve on 127.0.0.1:{port} (")
         assert second.stderr.strip().endswith("another app may be running there; stop it or pass --port")
+        # A second `make demo` while the app serves: nothing rebuilt under it, one line.
+        rebuilt = store_path.parent / "rebuilt.lbug"
+        demo = subprocess.run([sys.executable, "-m", "graphinv", "demo", "--store", f"embedded:{rebuilt}",
+                               "--port", str(port)], capture_output=True, text=True, timeout=120)
+        assert demo.returncode == 0, demo.stderr
+        assert demo.stdout.startswith(f"The demo app already runs at http://127.0.0.1:{port}/")
+        assert not rebuilt.exists()
         time.sleep(0.5)
     finally:
         first.terminate()

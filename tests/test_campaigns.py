@@ -66,7 +66,8 @@ def test_summary_lists_members_objects_urls_domains_and_evidence():
     assert (news.first_time, news.last_time) == (0, 502)
     assert news.top_domains == [("news.example", 6)]
     assert news.top_urls == [("https://news.example/1", 3), ("https://news.example/2", 3)]
-    assert [e["content"] for e in news.evidence] == ["g1-0-a", "g1-0-b", "g1-0-c", "g1-1-a"]
+    # Four evidence posts: two acts on each object rather than three on the first alone.
+    assert [e["content"] for e in news.evidence] == ["g1-0-a", "g1-0-b", "g1-1-a", "g1-1-b"]
     assert news.evidence[0]["text"] == "read this now"
     assert blog.modalities == ["image", "url"] and blog.top_domains == [("blog.example", 6)]
 

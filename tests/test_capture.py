@@ -103,8 +103,10 @@ def test_crawl_writes_a_warc_that_warcio_and_the_collector_read(sites, tmp_path)
     assert any(getattr(r, "kind", "") == "Media" and r.props.get("phash") for r in out)
     ids = {r.uid for r in out if getattr(r, "kind", "") == "Identifier"}
     assert "identifier:adsense:pub-5930418276354012" in ids
-    # The offset recorded is where the response record really is.
-    rec_type, target, sha = read_record(result.path, home_post.props["warc_offset"])
+    # The offset its capture records is where the response record really is.
+    (capture,) = [r.src for r in out if getattr(r, "kind", "") == "CAPTURES" and r.dst == home_post.uid]
+    offset = next(r.props["offset"] for r in out if getattr(r, "uid", "") == capture)
+    rec_type, target, sha = read_record(result.path, offset)
     assert (rec_type, target, sha) == ("response", seed, home_post.props["content_sha256"])
 
 
@@ -338,7 +340,7 @@ def test_evidence_verify_works_from_any_folder(store_uri, tmp_path, monkeypatch)
 
     # A store ingested before paths were absolute holds them relative to the folder the
     # ingest ran in: verify finds them from that folder, and beside an embedded store.
-    legacy = [{**r, "warc_file": "captures/site.warc.gz"} for r in rows]
+    legacy = [{**r, "source_file": "captures/site.warc.gz"} for r in rows]
     assert {verify_row(r) for r in legacy} == {"missing"}
     monkeypatch.chdir(project)
     assert {verify_row(r) for r in legacy} == {"ok"}
@@ -358,7 +360,7 @@ def test_evidence_verify_rehashes_a_saved_page(store, tmp_path, monkeypatch):
     ingest_paths(store, ["saved/page.html"])
     monkeypatch.chdir(page.parent)
     (row,) = [r for r in evidence(store, "site:old-site.test").to_dict("records") if r["kind"] == "capture"]
-    # The saved page's Post names its file as its source: re-hashed whole, from anywhere.
-    assert row["source"] == str(page) and verify_row(row) == "ok"
+    # The saved page's capture is its whole file: re-hashed, from anywhere.
+    assert row["source_file"] == str(page) and row["format"] == "html" and verify_row(row) == "ok"
     page.write_text(page.read_text().replace("hi", "bye"))
     assert verify_row(row) == "changed"

@@ -72,3 +72,8 @@ def test_demo_reads_only_captures_and_scores_every_detector_at_one(tmp_path):
     for detector in ("coordinated accounts", "site lineage", "account reappearance", "impersonation"):
         row = next(line for line in done.stdout.splitlines() if line.startswith(f"│ {detector} "))
         assert row.count("1.000") == 3, row
+    # Every finding of the untouched demo rests on captures whose bytes still hold.
+    verified = graphinv("evidence", "--all", "--verify", "--store", f"embedded:{tmp_path / 'demo.lbug'}")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "campaign:0" in verified.stdout and "site:ostervale-facts.example" in verified.stdout
+    assert "captures behind" in verified.stderr

@@ -45,7 +45,11 @@ def test_coortweet_shares():
     assert f"{bob}>POSTED>{post_uid('twitter', 'c2')}" in edges
     assert f"{url}>ON_SITE>site:example.org" in edges
     carol = edges[f"{account_uid('twitter', 'carol')}>REPOSTED>{post_uid('twitter', '900')}#c3"]
-    assert carol.props == {"time": 1682942410, "repost_uid": post_uid("twitter", "c3")}
+    assert carol.props == {"time": 1682942410, "repost_uid": post_uid("twitter", "c3"),
+                           "capture": carol.props["capture"]}
+    row = nodes[carol.props["capture"]].props  # the CSV row the repost was read from
+    raw = Path(row["source_file"]).read_bytes()[row["offset"]:row["offset"] + row["length"]]
+    assert raw == b"900,carol,c3,1682942410\n" and row["format"] == "csv" and row["time_source"] == "unknown"
     assert f"{account_uid('twitter', 'dave')}>REPOSTED>{post_uid('twitter', '900')}#c4" in edges
     assert nodes[alice].props["first_seen"] == 1682942400
 

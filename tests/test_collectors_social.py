@@ -18,6 +18,7 @@ tests/fixtures/social/snscrape.jsonl holds, line by line:
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import shutil
 from collections import Counter
@@ -89,9 +90,17 @@ def test_tweet(sns):
     assert post.props["views"] == 1000 and post.props["reposts"] == 5 and post.props["likes"] == 7
     assert post.props["text"].startswith("Join the rally!")
     assert len(post.props["text_hash"]) == 40 and len(post.props["text_minhash"]) == 512
-    assert post.props["source_file"] == str(SNSCRAPE)
     assert post.props["first_seen"] == post.props["last_seen"] == 1682942400
-    assert edges[f"{alice}>POSTED>{post.uid}"].props == {"time": 1682942400}
+    # the line it came from is its capture: offset, length and sha256 of those bytes
+    posted = edges[f"{alice}>POSTED>{post.uid}"].props
+    capture = nodes[posted["capture"]].props
+    assert posted == {"time": 1682942400, "capture": posted["capture"]}
+    assert f"{posted['capture']}>CAPTURES>{post.uid}" in edges and f"{posted['capture']}>CAPTURES>{alice}" in edges
+    data = SNSCRAPE.read_bytes()[capture["offset"]:capture["offset"] + capture["length"]]
+    assert json.loads(data)["id"] == 100 and hashlib.sha256(data).hexdigest() == capture["bytes_sha256"]
+    assert capture["source_file"] == str(SNSCRAPE.absolute()) and capture["format"] == "jsonl"
+    assert capture["line"] == 1 + SNSCRAPE.read_bytes()[:capture["offset"]].count(b"\n")
+    assert capture["time_source"] == "unknown" and "captured_at" not in capture  # snscrape writes no scrape time
     # the t.co link becomes its canonical expansion, on its registered domain
     link = edges[f"{post.uid}>LINKS_TO>url:https://news.example.com/a"]
     assert link.props["anchor"] == "news.example.com/a"
@@ -117,7 +126,9 @@ def test_retweet_quote_reply(sns):
     bob = account_uid("twitter", "bob")
     # the retweet is an edge to the original, keyed by the retweet id, not a post
     repost = edges[f"{bob}>REPOSTED>{post_uid('twitter', '100')}#101"]
-    assert repost.props == {"time": 1682942430, "repost_uid": post_uid("twitter", "101")}
+    assert repost.props == {"time": 1682942430, "repost_uid": post_uid("twitter", "101"),
+                            "capture": repost.props["capture"]}
+    assert f"{repost.props['capture']}>CAPTURES>{bob}" in edges
     assert post_uid("twitter", "101") not in nodes
     assert nodes[bob].props["first_seen"] == 1682942430  # retweeting is activity; being mentioned is not
     quote = post_uid("twitter", "102")
@@ -213,7 +224,7 @@ def test_fifty_megabyte_single_line(tmp_path):
     assert [(r.reason, r.where.rsplit(":", 1)[1]) for r in rejects] == [("line_too_long", "1")]
     assert any(isinstance(r, Node) and r.uid == post_uid("twitter", "100") for r in records)
     # the line reader never buffers more than the limit
-    assert all(raw is None or len(raw) <= MAX_LINE_BYTES for _, raw, _ in iter_lines(big))
+    assert all(raw is None or len(raw) <= MAX_LINE_BYTES for _, _, raw, _ in iter_lines(big))
 
 
 def test_line_without_newline_at_end(tmp_path):

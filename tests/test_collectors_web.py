@@ -203,7 +203,7 @@ def test_html_response_becomes_post_with_site_text_and_provenance(capture):
     assert post["created_at"] == post["first_seen"] == 1709294400  # 2024-03-01T12:00:00Z
     assert post["last_seen"] == 1709899200  # moved on by the revisit a week later
     assert post["content_sha256"] == hashlib.sha256(HOME).hexdigest()
-    assert post["warc_file"] == post["source_file"] == str(capture)
+    assert "warc_file" not in post and "source_file" not in post  # where it was read: its captures
     # The <main> element is the text (no menu); scripts and styles never are.
     assert post["text"].startswith("Rally on Saturday\n\nEveryone meet at the square.")
     assert "Our Telegram" not in post["text"]
@@ -216,14 +216,25 @@ def test_html_response_becomes_post_with_site_text_and_provenance(capture):
     assert ("ON_SITE", post_uid("web", canon), site_uid("patriot-news.net")) in edges(records)
 
 
-def test_warc_offset_points_at_the_record(capture):
+def test_each_capture_points_at_its_record(capture):
+    """A page captured, then revisited: each record is its own Capture, whose bytes are
+    the record's gzip member, cut out of the file by offset and length."""
     records = collect(capture)
-    post = merged(records, "Post")[post_uid("web", "https://patriot-news.net/")]
-    with open(capture, "rb") as handle:
-        handle.seek(post["warc_offset"])
-        record = next(iter(ArchiveIterator(handle)))
-        assert record.rec_headers.get_header("WARC-Target-URI") == "http://www.patriot-news.net/"
-        assert hashlib.sha256(record.content_stream().read()).hexdigest() == post["content_sha256"]
+    post = post_uid("web", "https://patriot-news.net/")
+    held = [merged(records, "Capture")[src] for (kind, src, dst) in edges(records, "CAPTURES") if dst == post]
+    response, revisit = sorted(held, key=lambda c: c["offset"])  # the revisit saw the same page
+    assert revisit["captured_at"] == 1709899200 and revisit["length"] > 0
+    capture_props = response
+    assert capture_props["time_source"] == "WARC-Date" and capture_props["captured_at"] == 1709294400
+    assert capture_props["url"] == "http://www.patriot-news.net/" and capture_props["format"] == "warc"
+    data = capture.read_bytes()[capture_props["offset"]:capture_props["offset"] + capture_props["length"]]
+    assert hashlib.sha256(data).hexdigest() == capture_props["bytes_sha256"]
+    record = next(iter(ArchiveIterator(__import__("io").BytesIO(data))))  # one whole record, alone
+    assert record.rec_headers.get_header("WARC-Target-URI") == "http://www.patriot-news.net/"
+    assert hashlib.sha256(record.content_stream().read()).hexdigest() == capture_props["content_sha256"]
+    # every record that made something has a capture; the captures do not overlap
+    spans = sorted((c["offset"], c["offset"] + c["length"]) for c in merged(records, "Capture").values())
+    assert len(spans) >= 3 and all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
 
 
 def test_outlinks_are_other_sites_only_by_default(capture):
@@ -505,8 +516,12 @@ def test_saved_html_url_from_saved_from_comment_and_local_images(tmp_path):
     assert post["title"] == "Rally – now"
     assert post["url"] == "https://www.hate-site.net/rally/"
     assert post["created_at"] == 1706781600  # the page's publication date
-    assert post["first_seen"] == post["last_seen"] == 1709294400  # the file's mtime
-    assert post["source_file"] == str(page) and "warc_file" not in post
+    # A file's mtime is when it was copied, not when the page was seen: no time at all.
+    assert "first_seen" not in post and "last_seen" not in post
+    (saved,) = merged(records, "Capture").values()
+    assert saved["time_source"] == "unknown" and "captured_at" not in saved
+    assert saved["offset"] == 0 and saved["length"] == page.stat().st_size
+    assert saved["bytes_sha256"] == hashlib.sha256(page.read_bytes()).hexdigest()
     assert ("ON_SITE", post_uid("web", canon), site_uid("hate-site.net")) in edges(records)
     media = merged(records, "Media")
     assert len(media) == 1  # ../outside.png is outside the page's folder: not read

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 
 import networkx as nx
 import pandas as pd
@@ -12,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from fixture_graph import (ALICE, BOB, CAMPAIGN, CAROL, HOSTILE_TEXT, HOSTILE_TITLE, JANE, JANE_REAL, NEW, NEW2, OLD,
-                           P1, T0, H, build_fixture_graph)
+                           P1, PAGE, T0, H, build_fixture_graph)
 from graphinv.errors import InputError
 from graphinv.export import FORMATS, write
 from graphinv.export.graph import selection_graph
@@ -44,11 +42,12 @@ def test_campaign_selection(graph):
 
 
 def test_lineage_and_query_selections(graph):
-    # The three generations, their two tracking IDs, the takedown observation and the
-    # report of oldnews.
+    # The three generations, their two tracking IDs, the takedown observation, the
+    # report of oldnews and the captured page of newnews (the report sets pages side by side).
     G = selection_graph(graph, lineage=NEW2)
     assert {n for n, d in G.nodes(data=True) if d["kind"] == "Site"} == {OLD, NEW, NEW2}
-    assert {d["kind"] for _, d in G.nodes(data=True)} == {"Site", "Identifier", "Observation", "Report"}
+    assert {d["kind"] for _, d in G.nodes(data=True)} == {"Site", "Identifier", "Observation", "Report", "Post"}
+    assert {n for n, d in G.nodes(data=True) if d["kind"] == "Post"} == {PAGE}
     assert G.graph["removed_at"] == {OLD: T0 + 86400}
     # The entities of a query's rows: who targets Jane Doe.
     Q = selection_graph(graph, query="targeting", params={"target": "Jane Doe"})
@@ -108,42 +107,6 @@ def test_html_is_offline_and_escaped(graph, tmp_path):
     assert "&lt;img src=x onerror=alert(1)&gt;" in page or "\\u0026lt;img src=x" in page
 
 
-def test_report_html_escapes_and_has_sections(graph, tmp_path):
-    G = selection_graph(graph)
-    page = write(G, "report-html", tmp_path / "r.html")[0].read_text()
-    assert HOSTILE_TITLE not in page and "<script>alert" not in page
-    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    for section in ("Summary", "Figures", "Evidence", "Methods and parameters", "<svg"):
-        assert section in page
-    assert external_loads(page) == []
-
-
-def _pdftotext(path, page=None):
-    args = ["pdftotext", "-layout"] + (["-f", str(page), "-l", str(page)] if page else []) + [str(path), "-"]
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
-
-
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
-def test_report_pdf_pages_and_text(graph, tmp_path):
-    G = selection_graph(graph, campaign=CAMPAIGN)
-    path = write(G, "report-pdf", tmp_path / "c.pdf")[0]
-    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
-    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    # Page 1 summary and members, page 2 the figures, then Evidence and Methods each
-    # start a new page.
-    assert pages == 4
-    first, figures, evidence, methods = (_pdftotext(path, p) for p in range(1, 5))
-    assert "Campaign campaign:0: newnews.example push" in first and "Members" in first and "page 1 of 4" in first
-    assert "Figure 1." in figures and "Figure 2." in figures
-    assert "Evidence" in evidence and "<script>alert(1)</script>" in evidence  # shown as text
-    assert "captures/" in evidence and "2024-03-01T01:00:00Z" in evidence and "2024-03-11T00:00:00Z" in evidence
-    assert "Methods and parameters" in methods and "min_participation" in methods and "window" in methods
-    assert "tweets.jsonl" in methods and "snscrape" in methods  # the Sources table
-    if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "page")], check=True)
-        assert len(list(tmp_path.glob("page-*.png"))) == 4
-
-
 def test_pseudonymize(graph, tmp_path):
     G = selection_graph(graph, campaign=CAMPAIGN)
     P = pseudonymize(G, b"0123456789abcdef-salt")
@@ -194,4 +157,4 @@ def test_cli_export(graph, tmp_path, monkeypatch):
     assert len(pd.read_csv(tmp_path / "csv" / "nodes.csv")) == 3
     bad = runner.invoke(main, ["export", "gexf", "--campaign", "x", "--lineage", "y", "--out", "z", "--store", uri])
     assert bad.exit_code == 1 and bad.output.strip() == "Error: choose one selection, not --campaign and --lineage"
-    assert set(FORMATS) == {"gexf", "graphml", "csv", "html", "report-html", "report-pdf"}
+    assert set(FORMATS) == {"gexf", "graphml", "csv", "html", "report", "report-html", "report-pdf"}

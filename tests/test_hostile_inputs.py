@@ -166,7 +166,7 @@ def test_file_name_with_non_utf8_bytes(store, tmp_path):
     assert summary.ingested == 1
     (run,) = runs(store)
     assert run["source"].endswith("caf\\xe9\\xff.jsonl") and run["state"] == "complete"
-    stored = store.query("MATCH (p:Post) RETURN p.source_file AS s").s[0]
+    stored = store.query("MATCH (c:Capture)-[:CAPTURES]->(p:Post) RETURN c.source_file AS s").s[0]
     assert stored.endswith("caf\\xe9\\xff.jsonl")
     assert_rerun_completes(store, [tmp_path])
 

@@ -199,3 +199,26 @@ def test_check_read_keeps_one_statement_and_drops_the_trailing_semicolons():
     assert check_read("MATCH (n) RETURN n ;; ") == "MATCH (n) RETURN n"
     with pytest.raises(ReadOnlyError, match="starts with CALL, EXPLAIN, MATCH"):
         check_read("FINISH")
+
+
+def test_an_unbound_parameter_is_named_not_read_as_null(five_accounts):
+    """Unbound, $handle is null on Ladybug (0 rows, silently) and an error on Neo4j: both
+    now say which parameter lacks a value."""
+    from graphinv.errors import InputError
+
+    with pytest.raises(InputError, match=r"uses \$handle but no value was given"):
+        five_accounts.query("MATCH (a:Account) WHERE a.handle = $handle RETURN a.uid")
+    assert len(five_accounts.query("MATCH (a:Account) WHERE a.handle = $handle RETURN a.uid",
+                                   {"handle": "a1"})) <= 1
+    # A dollar sign inside a string is text, not a parameter.
+    assert five_accounts.query("RETURN '$handle' AS text").iloc[0, 0] == "$handle"
+
+
+@pytest.mark.parametrize("store_uri", ["embedded"], indirect=True)
+def test_a_neo4j_spelling_on_the_embedded_store_gets_the_ladybug_one(five_accounts):
+    from graphinv.errors import StoreError
+
+    with pytest.raises(StoreError, match=r"write label\(r\) instead of type\(r\)"):
+        five_accounts.query("MATCH ()-[r]->() RETURN type(r) AS kind LIMIT 1")
+    with pytest.raises(StoreError, match=r"write CAST\(x AS STRING\) instead of toString\(x\)"):
+        five_accounts.query("RETURN toString(1) AS x")

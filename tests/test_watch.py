@@ -141,8 +141,11 @@ def test_evidence_verify_catches_altered_bytes(sites, store, tmp_path):
     rows = evidence(store, "site:old-site.test").to_dict("records")
     checked = [r for r in rows if r["source"] == "watch"]
     assert [verify_row(r) for r in checked] == ["ok"]
-    # Someone rewrites the response in the file: same place, other bytes.
+    # The check's outcome record names the response it saw, itself a capture.
     offset = int(checked[0]["warc_offset"])
+    (response,) = [r for r in rows if r["format"] == "warc" and r["offset"] == offset]
+    assert verify_row(response) == "ok" and checked[0]["offset"] > offset
+    # Someone rewrites the response in the file: same place, other bytes.
     data = result.path.read_bytes()
     with open(result.path, "rb") as handle:
         handle.seek(offset)
@@ -154,9 +157,10 @@ def test_evidence_verify_catches_altered_bytes(sites, store, tmp_path):
         sites.url("old-site.test"), "response", payload=io.BytesIO(b"<html><body>nothing to see</body></html>"),
         http_headers=http_headers, warc_headers_dict={"WARC-Date": original.rec_headers.get_header("WARC-Date")}))
     result.path.write_bytes(data[:offset] + forged.getvalue())
-    assert verify_row(checked[0]) == "changed"
+    assert verify_row(response) == "changed"
+    assert verify_row(checked[0]) == "no record"  # the outcome record after it is gone with the rewrite
     result.path.unlink()
-    assert verify_row(checked[0]) == "missing"
+    assert verify_row(checked[0]) == verify_row(response) == "missing"
 
 
 def test_timeouts_are_unreachable_not_taken_down(sites, store, tmp_path):

@@ -173,7 +173,8 @@ def summarise_campaigns(
     top : int
         How many URLs and domains to list.
     evidence : int
-        How many evidence posts per campaign (earliest first).
+        How many evidence posts per campaign: the first act on each object, then the
+        second on each, and so on; listed earliest first.
 
     Returns
     -------
@@ -234,7 +235,12 @@ def summarise_campaigns(
         own = mine[mine["campaign"] == campaign].sort_values(["time", "content"], kind="stable")
         urls = own[own["modality"].isin(url_modalities)]["object"].astype(str)
         domains = urls.map(_domain).dropna()
-        ev = own.drop_duplicates("content").head(evidence)
+        # Every object before a second act on any: a repost raid's first 20 acts are often
+        # all on one or two posts, and the evidence must show each thing that was pushed.
+        acts = own.drop_duplicates("content")
+        acts = acts.assign(_nth=acts.groupby(["modality", "object"]).cumcount())
+        ev = acts.sort_values(["_nth", "time", "content"], kind="stable").head(evidence) \
+            .sort_values(["time", "content"], kind="stable")
         ev_rows = [
             {
                 "content": str(r.content),

@@ -238,6 +238,30 @@ def credentials_for(host: str, environ: dict | None = None) -> tuple[str, str] |
     return user, password
 
 
+def port_busy(host: str, port: int) -> str:
+    """Why ``host:port`` cannot be served on ("" when it can)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind((host, port))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return ""
+
+
+def serving_graphinv(host: str, port: int) -> bool:
+    """A graphinv app answers at ``host:port`` (its page title says so)."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/", timeout=2) as response:
+            return b"<title>graphinv</title>" in response.read(65536)
+    except OSError:
+        return False
+
+
 def serve(store_uri: str | None = None, host: str = "127.0.0.1", port: int = 8050, debug: bool = False) -> None:
     """Serve the app (credentials checked before the store is opened, the port before
     anything is printed). Outside debug mode the terminal shows one line: where the app
@@ -253,16 +277,11 @@ def serve(store_uri: str | None = None, host: str = "127.0.0.1", port: int = 805
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     # Werkzeug prints its own two lines and exits on a busy port: ask first.
-    try:
-        import socket
-
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.bind((host, port))
-    except OSError as exc:
+    busy = port_busy(host, port)
+    if busy:
         app.server.config["GRAPHINV_CONTEXT"].store.close()
-        raise InputError(f"cannot serve on {host}:{port} ({exc.strerror or exc}): another app may be running "
-                         "there; stop it or pass --port") from None
+        raise InputError(f"cannot serve on {host}:{port} ({busy}): another app may be running "
+                         "there; stop it or pass --port")
     server = make_server(host, port, app.server, threaded=True)
     print(f"graphinv app on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
           f"(store {app.server.config['GRAPHINV_CONTEXT'].label}{', basic auth on' if auth else ''}); "
@@ -276,4 +295,4 @@ def serve(store_uri: str | None = None, host: str = "127.0.0.1", port: int = 805
 
 
 __all__ = ["AppContext", "allowed_host_names", "create_app", "credentials_for", "export_bytes", "guard_requests",
-           "require_basic_auth", "serve"]
+           "port_busy", "require_basic_auth", "serve", "serving_graphinv"]

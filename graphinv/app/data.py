@@ -12,6 +12,7 @@ already answers (``campaigns``, ``campaign_members``, ``campaign_evidence``,
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
@@ -19,7 +20,7 @@ import pandas as pd
 
 from .. import queries
 from ..schema import SCHEMA
-from ..timefmt import format_gap
+from ..timefmt import format_gap, iso
 from ..vocabulary import DOWN_STATUSES, GONE_STATUSES
 from ..store.gate import Limits
 
@@ -230,23 +231,13 @@ def campaign_network(store, uid: str, limit: int = 400) -> tuple[pd.DataFrame, i
     return edges, total
 
 
-def campaign_coactions(store, uid: str, limit: int = 3000) -> pd.DataFrame:
-    """The members' actions that make the campaign: their reposts inside its time span
-    and its evidence posts, oldest first."""
-    reposts = store.query(
-        "MATCH (c:Campaign)<-[:MEMBER_OF]-(a:Account)-[r:REPOSTED]->(p:Post) "
-        "WHERE c.uid = $c AND r.time >= c.first_time AND r.time <= c.last_time "
-        "RETURN a.uid AS account, a.handle AS handle, r.time AS time, p.uid AS object, 'repost' AS action "
-        "ORDER BY time LIMIT $limit", {"c": uid, "limit": int(limit)})
-    posts = store.query(
-        "MATCH (c:Campaign)-[e:EVIDENCE]->(p:Post)<-[:POSTED]-(a:Account) WHERE c.uid = $c "
-        "RETURN a.uid AS account, a.handle AS handle, coalesce(e.time, p.created_at) AS time, "
-        "p.uid AS object, coalesce(e.modality, 'post') AS action ORDER BY time LIMIT $limit",
-        {"c": uid, "limit": int(limit)})
-    frames = [f for f in (reposts, posts) if not f.empty]
-    if not frames:
-        return pd.DataFrame(columns=["account", "handle", "time", "object", "action"])
-    return pd.concat(frames, ignore_index=True).sort_values("time").reset_index(drop=True)
+def campaign_coactions(store, uid: str) -> pd.DataFrame:
+    """The members' co-actions that make the campaign (who acted on what, when, seconds
+    after the first, read from which capture), oldest first; ``action`` is the modality."""
+    from ..capture.evidence import campaign_coactions as coactions
+
+    return coactions(store, uid).rename(columns={"modality": "action"}).sort_values("time", kind="stable") \
+        .reset_index(drop=True)
 
 
 def campaign_objects(store, uid: str, limit: int = 50) -> pd.DataFrame:
@@ -314,8 +305,32 @@ def campaign_targets(store, uid: str, limit: int = 20) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def campaign_evidence(store, uid: str) -> pd.DataFrame:
-    return queries.run(store, "campaign_evidence", campaign=uid)
+def campaign_evidence(store, uid: str, actions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The co-actions with their captures, for people: time, seconds after the first,
+    account, what it pushed, when it was captured, the file and line or offset, and
+    the sha256 of the captured bytes."""
+    from ..capture.evidence import capture_rows
+
+    acts = campaign_coactions(store, uid) if actions is None else actions
+    captures = capture_rows(store, acts["capture"].dropna().unique().tolist())
+    frame = acts.merge(captures, on="capture", how="left")
+    return pd.DataFrame({
+        "time": [iso(t) for t in frame["time"]],
+        "after first (s)": frame["seconds_after_first"],
+        "handle": frame["handle"], "action": frame["action"], "object": frame["shown"].fillna(frame["object"]),
+        "captured": [iso(t) if t == t and t is not None else "unknown" for t in frame["captured_at"]],
+        "file": [_place(r) for r in frame.to_dict("records")],
+        "sha256": frame["bytes_sha256"], "capture": frame["capture"]})
+
+
+def _place(row: dict) -> str:
+    """``file:line`` or ``file@offset`` of a capture."""
+    source = row.get("source_file")
+    if not isinstance(source, str):
+        return "—"
+    name = Path(source).name
+    line = row.get("line")
+    return f"{name}:{int(line)}" if line == line and line is not None else f"{name}@{int(row['offset'])}"
 
 
 # -- lineages -----------------------------------------------------------------------
@@ -450,7 +465,8 @@ def neighbours(store, uid: str, kinds: Iterable[str] | None = None, since: int =
     """Nodes one step from ``uid`` (either direction, any edge kind), filtered by their
     kind and by the edge time (untimed edges always pass); at most ``limit`` rows,
     and the number of rows there are in all."""
-    kinds = [_kind(k) for k in (kinds or SCHEMA.nodes)]
+    # Captures are provenance, shown on evidence pages: not drawn unless asked for.
+    kinds = [_kind(k) for k in (kinds or [k for k in SCHEMA.nodes if k != "Capture"])]
     node_label, edge_label = store.kind_of("m"), store.kind_of("r", rel=True)
     direction = f"CASE WHEN {store.leaves('r', 'n')} THEN 'out' ELSE 'in' END"
     where = (f"WHERE n.uid = $uid AND {node_label} IN $kinds "

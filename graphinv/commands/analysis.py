@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .base import main, store_option
+from ..errors import InputError
 from ..store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,6 +87,17 @@ def demo(store_uri, serve, port):
     from ..report_cli import print_ingest_summary
 
     data = ROOT / "data" / "demo"
+    if serve:
+        from ..app import port_busy, serving_graphinv
+
+        # Rebuilding the store under a running app would pull the data from under it.
+        if port_busy("127.0.0.1", port):
+            if serving_graphinv("127.0.0.1", port):
+                click.echo(f"The demo app already runs at http://127.0.0.1:{port}/: open it there. To rebuild "
+                           "the demo, stop it first (Ctrl+C in its terminal).")
+                return
+            raise InputError(f"port {port} is taken by another program: stop it, or run "
+                             f"`graphinv demo --port {port + 1}`")
     with open_store(store_uri) as store:
         store.clear()
         click.echo(f"Ingesting {data} into {store_uri} …")

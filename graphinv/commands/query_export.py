@@ -117,7 +117,7 @@ def query(name, cypher, params, fmt, list_, write, timeout, max_rows, store_uri)
 
 
 @main.command()
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(CLI_FORMATS))
+@click.argument("fmt", metavar="FORMAT", type=click.Choice((*CLI_FORMATS, "package")))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Output file (csv: a directory, or NAME.csv for NAME-nodes.csv and NAME-edges.csv).")
 @click.option("--campaign", metavar="UID", help="Export one campaign (e.g. campaign:0).")
@@ -129,16 +129,36 @@ def query(name, cypher, params, fmt, list_, write, timeout, max_rows, store_uri)
                    "(salt: $GRAPHINV_PSEUDONYM_SALT, --salt-file, or var/pseudonym.salt).")
 @click.option("--salt-file", type=click.Path(path_type=Path), envvar="GRAPHINV_PSEUDONYM_SALT_FILE",
               help="File holding the pseudonym salt (created with a random salt if missing).")
+@click.option("--case", metavar="NAME", help="package: the evidence of a case.")
+@click.option("--tsa", "tsa_url", metavar="URL", envvar="GRAPHINV_TSA_URL",
+              help="package: RFC 3161 time-stamping authority to stamp the package ($GRAPHINV_TSA_URL).")
+@click.option("--key-dir", type=click.Path(file_okay=False, path_type=Path), envvar="GRAPHINV_KEY_DIR",
+              help="package: folder of the signing key, made on first use ($GRAPHINV_KEY_DIR, "
+                   "default ~/.config/graphinv/keys).")
 @store_option
-def export(fmt, out, campaign, lineage, query_name, params, pseudonymize, salt_file, store_uri):
+def export(fmt, out, campaign, lineage, query_name, params, pseudonymize, salt_file, case, tsa_url, key_dir,
+           store_uri):
     """Export the whole graph or a selection for Gephi, spreadsheets, a browser or a report.
 
     \b
     graphinv export gexf --campaign campaign:0 --out campaign0.gexf
-    graphinv export report-pdf --lineage site:oldnews.example --pseudonymize --out lineage.pdf
+    graphinv export report --lineage site:oldnews.example --pseudonymize --out lineage.pdf
     graphinv export html --query targeting --param target="Jane Doe" --out jane.html
+    graphinv export package --campaign campaign:0 --out campaign0.wacz   # signed evidence (WACZ)
     """
     from graphinv.export import export_selection
+
+    if fmt == "package":
+        from .package import export_package
+
+        if query_name or pseudonymize:
+            raise InputError("an evidence package holds the captures as they are: no --query or --pseudonymize")
+        for path in export_package(store_uri, out, campaign=campaign, lineage=lineage, case=case,
+                                   tsa_url=tsa_url, key_dir=key_dir):
+            click.echo(str(path))
+        return
+    if case:
+        raise InputError("--case goes with `graphinv export package`")
 
     chosen = [flag for flag, value in (("--campaign", campaign), ("--lineage", lineage),
                                        ("--query", query_name)) if value]
@@ -155,6 +175,10 @@ def export(fmt, out, campaign, lineage, query_name, params, pseudonymize, salt_f
                                    notice=lambda text: click.echo(text, err=True))
     for path in written:
         click.echo(str(path))
+    # A report's sha256 cannot be inside it: its writer puts it beside it, printed last.
+    for path in written:
+        if path.suffix == ".sha256":
+            click.echo(f"sha256 {path.read_text(encoding='utf-8').strip()}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,6 +16,48 @@ from .query_export import FORMATS, render
 CHANGED_EXIT = 3
 
 
+def _every_finding(store_uri: str, verify: bool, fmt: str) -> None:
+    """One line per finding: its captures, and with ``verify`` how many still hold."""
+    import pandas as pd
+
+    from ..capture.evidence import finding_captures, findings, store_folders, verify_capture
+
+    rows = []
+    with open_store(store_uri, read_only=True) as store:
+        folders = store_folders(store)
+        for finding in findings(store):
+            captures = finding_captures(store, finding)
+            row = {"finding": finding["finding"], "name": finding["name"], "captures": len(captures),
+                   "time unknown": int((captures["time_source"] == "unknown").sum()) if len(captures) else 0}
+            if verify:
+                results = [verify_capture(c, folders) for c in captures.to_dict("records")]
+                row["ok"] = results.count("ok")
+                row["failed"] = ", ".join(f"{c['source_file']}@{c['offset']}: {r}"
+                                          for c, r in zip(captures.to_dict("records"), results) if r != "ok")[:300]
+            rows.append(row)
+    if not rows:
+        raise InputError("no findings in the store: run `graphinv analyze` first")
+    frame = pd.DataFrame(rows)
+    click.echo(render(frame, fmt))
+    if verify and (frame["failed"] != "").any():
+        raise InputError("some evidence no longer matches its captured bytes (see the failed column)")
+    if verify:
+        click.echo(f"all {int(frame['ok'].sum()):,} captures behind {len(frame)} findings hold", err=True)
+
+
+def _where(row: dict) -> str:
+    """A capture's place: ``file:line`` for a line, ``file@offset`` for a record."""
+    source = row.get("source_file") if isinstance(row.get("source_file"), str) else row.get("warc_file")
+    if not isinstance(source, str):
+        return "-"
+    line, offset = row.get("line"), row.get("offset") if row.get("offset") == row.get("offset") else None
+    if line is not None and line == line:
+        return f"{Path(source).name}:{int(line)}"
+    if offset is None:
+        offset = row.get("warc_offset")
+    return f"{Path(source).name}@{int(offset)}" if offset is not None and offset == offset else Path(source).name
+
+
 def _iso(value) -> str:
     from ..export.common import iso  # not at import: every graphinv command loads this module
 
@@ -126,18 +168,37 @@ def watch_run(out_dir, changes_only, no_follow, delay, timeout, deadline, max_by
 
 
 @main.command()
-@click.argument("entity")
-@click.option("--verify", is_flag=True, help="Re-read each capture at its file and offset and check its sha256.")
+@click.argument("entity", required=False)
+@click.option("--all", "every", is_flag=True, help="Every finding in the store (campaigns, lineages, "
+              "impersonations, takedowns), one line each.")
+@click.option("--verify", is_flag=True, help="Cut each capture's bytes out of its file again and check their sha256.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @store_option
-def evidence(entity, verify, fmt, store_uri):
-    """Every capture and observation of ENTITY (a URL, domain or uid): time, URL, HTTP
-    status, sha256 of the payload, and the WARC file and offset holding it."""
-    from ..capture.evidence import entity_uid, evidence as rows_of, store_folders, verify_row
+def evidence(entity, every, verify, fmt, store_uri):
+    """The captures behind ENTITY: a URL, domain or uid (site:, account:, post:, url:),
+    or a campaign uid (campaign:0: its members' co-actions, each with the capture it was
+    read from). Per capture: when it was captured (as the capture itself says), the file
+    and where in it (line or offset), and the sha256 of those bytes. With --all: every
+    finding and how many of its captures there are (and verify)."""
+    from ..capture.evidence import (campaign_coactions, capture_rows, entity_uid, evidence as rows_of,
+                                    store_folders, verify_row)
 
+    if every == bool(entity):
+        raise InputError("name one ENTITY, or give --all for every finding")
+    if every:
+        _every_finding(store_uri, verify, fmt)
+        return
     with open_store(store_uri, read_only=True) as store:
-        uid = entity_uid(store, entity)
-        frame = rows_of(store, uid)
+        if entity.strip().startswith("campaign:"):
+            uid = entity.strip()
+            acts = campaign_coactions(store, uid)
+            frame = acts.merge(capture_rows(store, acts["capture"].dropna().unique().tolist()),
+                               on="capture", how="left")
+            shown = ["time", "seconds_after_first", "handle", "modality", "shown"]
+        else:
+            uid = entity_uid(store, entity)
+            frame = rows_of(store, uid)
+            shown = ["time", "kind", "url", "http_status", "status", "change"]
         folders = store_folders(store)
     if frame.empty:
         raise InputError(f"no captures or observations of {uid} in the store")
@@ -146,11 +207,13 @@ def evidence(entity, verify, fmt, store_uri):
     if fmt == "table":
         frame = frame.copy()
         frame["time"] = [_iso(v) for v in frame["time"]]
-        frame["where"] = [f"{f}@{int(o)}" if isinstance(f, str) and o == o and o is not None else "-"
-                          for f, o in zip(frame["warc_file"], frame["warc_offset"])]
-        frame["sha256"] = [s[:16] + "…" if isinstance(s, str) and s else "-" for s in frame["content_sha256"]]
-        shown = ["time", "kind", "url", "http_status", "status", "change", "sha256", "where"]
-        frame = frame[shown + (["verified"] if verify else [])].fillna("-")
+        if "http_status" in frame:
+            frame["http_status"] = [str(int(v)) if v == v and v is not None else "-" for v in frame["http_status"]]
+        frame["captured"] = [f"{_iso(t)} ({s})" if s and s != "unknown" else "unknown" if isinstance(s, str) else "-"
+                             for t, s in zip(frame["captured_at"], frame["time_source"])]
+        frame["where"] = [_where(row) for row in frame.to_dict("records")]
+        frame["sha256"] = [s[:16] + "…" if isinstance(s, str) and s else "-" for s in frame["bytes_sha256"]]
+        frame = frame[shown + ["captured", "where", "sha256"] + (["verified"] if verify else [])].fillna("-")
     click.echo(render(frame, fmt))
     if verify and any(v in ("changed", "missing", "no record") for v in frame["verified"]):
         raise InputError("some evidence no longer matches the store (see the verified column)")

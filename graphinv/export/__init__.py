@@ -45,14 +45,19 @@ def _html(G, out):
     return [html_graph.write(G, out, title=title_for(G))]
 
 
+def _report(G, out):
+    from . import report
+    return report.write(G, out)
+
+
 def _report_html(G, out):
     from . import report
-    return [report.write_html(G, out)]
+    return report.write_html(G, out)
 
 
 def _report_pdf(G, out):
     from . import report
-    return [report.write_pdf(G, out)]
+    return report.write_pdf(G, out)
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("graphml", _graphml, ".graphml", "GraphML (Gephi, yEd, Cytoscape, igraph)"),
     ExportFormat("csv", _csv, "", "CSV node and edge lists", button="CSV"),
     ExportFormat("html", _html, ".html", "interactive graph page (pyvis), works offline", button="HTML graph"),
+    ExportFormat("report", _report, ".pdf", "written report, PDF or HTML as --out ends (with its .sha256 beside it)"),
     ExportFormat("report-html", _report_html, "-report.html", "written report as HTML", button="Report"),
     ExportFormat("report-pdf", _report_pdf, "-report.pdf", "written report as PDF"),
 )}

@@ -16,6 +16,7 @@ whole graph. Edges are all stored edges between selected nodes.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Iterable
 
@@ -96,6 +97,18 @@ def _column(frame: pd.DataFrame, name: str) -> list:
     return [v for v in frame[name].tolist() if isinstance(v, str)] if name in frame.columns else []
 
 
+def _json_object(text: str) -> dict:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _json_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _selection_uids(store, campaign, lineage, query, params) -> set[str] | None:
     from .. import queries
 
@@ -125,9 +138,14 @@ def _selection_uids(store, campaign, lineage, query, params) -> set[str] | None:
         around = store.query(
             "MATCH (n)-[:USES]->(i:Identifier) WHERE n.uid IN $m RETURN i.uid AS uid "
             "UNION MATCH (o:Observation)-[:OBSERVED]->(n) WHERE n.uid IN $m RETURN o.uid AS uid "
-            "UNION MATCH (r:Report)-[:REPORTED]->(n) WHERE n.uid IN $m RETURN r.uid AS uid",
+            "UNION MATCH (r:Report)-[:REPORTED]->(n) WHERE n.uid IN $m RETURN r.uid AS uid "
+            "UNION MATCH (p:Post)-[:ON_SITE]->(n:Site) WHERE n.uid IN $m RETURN p.uid AS uid",
             {"m": sorted(members)})
-        return members | set(_column(around, "uid"))
+        # The articles and posts a step's evidence pairs, so the report can set them side by side.
+        paired = {e[k] for text in _column(steps, "evidence") for name in ("articles", "posts")
+                  for e in _json_list(_json_object(text).get(name)) if isinstance(e, dict) for k in ("old", "new")
+                  if isinstance(e.get(k), str)}
+        return members | set(_column(around, "uid")) | paired
     if query:
         result = queries.run(store, query, **(params or {}))
         uids = _uids_in(v for col in result.columns for v in result[col].tolist())
@@ -144,8 +162,8 @@ def _fetch_nodes(store, uids: set[str] | None) -> dict[str, tuple[str, dict]]:
             by_kind.setdefault(kind_of(uid), []).append(uid)
     nodes = {}
     for kind, node_kind in SCHEMA.nodes.items():
-        if uids is not None and kind not in by_kind:
-            continue
+        if (uids is not None and kind not in by_kind) or (uids is None and kind == "Capture"):
+            continue  # a whole-graph export leaves captures to evidence packages
         props = list(node_kind.properties)
         cols = ", ".join(f"n.{p} AS p_{p}" for p in props)
         if uids is None:
@@ -161,6 +179,8 @@ def _fetch_nodes(store, uids: set[str] | None) -> dict[str, tuple[str, dict]]:
 def _fetch_edges(store, uids: set[str] | None) -> list[tuple[str, str, str, str, dict]]:
     edges = []
     for kind, edge_kind in SCHEMA.edges.items():
+        if uids is None and kind == "CAPTURES":
+            continue
         props = list(edge_kind.properties)
         cols = ", ".join(f"r.{p} AS p_{p}" for p in props)
         where = "" if uids is None else "WHERE a.uid IN $uids AND b.uid IN $uids "
@@ -211,6 +231,12 @@ def selection_graph(store, campaign: str | None = None, lineage: str | None = No
         G.add_edge(src, dst, key=uid, kind=kind, weight=_weight(kind, props),
                    time=_time(props, "time", "first_time"), **attrs)
     G.graph.update(_context(store, G, campaign=campaign, lineage=lineage, query=query, params=params))
+    if campaign or lineage:
+        from ..capture.evidence import campaign_coactions, finding_captures
+
+        G.graph["captures"] = finding_captures(store, {"campaign": campaign, "lineage": lineage})
+        if campaign:
+            G.graph["coactions"] = campaign_coactions(store, campaign)
     return G
 
 

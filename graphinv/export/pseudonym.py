@@ -12,11 +12,14 @@ given with ``--salt-file`` or ``$GRAPHINV_PSEUDONYM_SALT_FILE``, or ``var/pseudo
 it for as long as exports must stay comparable.
 
 What is replaced: the account's uid (``account:twitter:anon-…``), handle, display name
-and label; its bio, profile URL and avatar hashes are dropped; and in every string of
-every node and edge, the account's uid, ``@handle`` and ``/handle`` (as in profile and
-post URLs) are replaced with the pseudonym. Free text can still name a person in ways
-this does not catch (a first name, a photo): review a pseudonymised export before
-sharing it.
+and label; its bio, profile URL and avatar hashes are dropped. In every string of every
+node, edge and of the selection's context (source files, capture and co-action
+tables): a URL that names the account (a profile or post URL) becomes ``(withheld)``,
+since ``x.com/anon-…`` would be an address that does not exist; then the account's uid
+and its handle as a word (``@handle``, ``twitter-user-handle.jsonl``) become the
+pseudonym. A node whose uid holds such a URL is renamed ``url:withheld:…``. Free text
+can still name a person in ways this does not catch (a first name, a photo): review a
+pseudonymised export before sharing it.
 
 >>> import networkx as nx
 >>> G = nx.MultiDiGraph(public_accounts=[])
@@ -27,8 +30,8 @@ sharing it.
 >>> P = pseudonymize(G, b"salt")
 >>> sorted(P.nodes)
 ['account:twitter:anon-c541e38a0370', 'post:twitter:1']
->>> P.nodes["post:twitter:1"]["text"]
-'hi @anon-c541e38a0370'
+>>> P.nodes["post:twitter:1"]["text"], P.nodes["post:twitter:1"]["url"]
+('hi @anon-c541e38a0370', '(withheld)')
 """
 
 from __future__ import annotations
@@ -79,42 +82,97 @@ def private_accounts(G: nx.MultiDiGraph) -> list[str]:
     return sorted(n for n, d in G.nodes(data=True) if d.get("kind") == "Account" and n not in public)
 
 
-def pseudonymize(G: nx.MultiDiGraph, salt: bytes) -> nx.MultiDiGraph:
-    """A copy of ``G`` with private persons replaced by pseudonyms."""
-    mapping: dict[str, str] = {}
-    replacements: list[tuple[re.Pattern, str]] = []
-    for uid in private_accounts(G):
-        data = G.nodes[uid]
-        alias = pseudonym(uid, salt)
-        platform = data.get("platform") or uid.split(":")[1]
-        mapping[uid] = f"account:{platform}:{alias}"
-        handle = data.get("handle") or uid.split(":", 2)[-1]
-        replacements.append((re.compile(re.escape(uid)), mapping[uid]))
-        if handle:
-            replacements.append((re.compile(r"(?<=[@/])" + re.escape(handle) + r"(?![A-Za-z0-9_])", re.I), alias))
-    # Longest first, so account:x:bob2 is not rewritten by the pattern of account:x:bob.
-    replacements.sort(key=lambda item: -len(item[0].pattern))
+WITHHELD = "(withheld)"
+# A URL, with or without its scheme: what a handle inside it must not be spliced into.
+_URL = re.compile(r"(?:https?://|www\.)[^\s\"'<>]+|\b(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/[^\s\"'<>]*")
 
-    def scrub(value: Any) -> Any:
-        if isinstance(value, str):
-            for pattern, repl in replacements:
-                value = pattern.sub(repl, value)
+
+class _Scrubber:
+    """Rewrites strings (and the lists, dicts and frames holding them) for a set of
+    private accounts: URLs naming them withheld, their uids and handles pseudonymised."""
+
+    def __init__(self, G: nx.MultiDiGraph, salt: bytes):
+        self.mapping: dict[str, str] = {}
+        self.ids: dict[str, str] = {}  # every node's new uid, once known: a uid in a table follows its node
+        names: list[tuple[str, str]] = []
+        for uid in private_accounts(G):
+            data = G.nodes[uid]
+            alias = pseudonym(uid, salt)
+            platform = data.get("platform") or uid.split(":")[1]
+            self.mapping[uid] = f"account:{platform}:{alias}"
+            names.append((uid, alias))
+            handle = data.get("handle") or uid.split(":", 2)[-1]
+            if handle:
+                names.append((handle, alias))
+            # A display name quoted in a text names the person as well as the handle does.
+            if len(str(data.get("display_name") or "").strip()) >= 4:
+                names.append((str(data["display_name"]).strip(), alias))
+        # Longest first, so account:x:bob2 is not rewritten by the pattern of account:x:bob.
+        names.sort(key=lambda item: -len(item[0]))
+        self.words = [(re.compile(r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])", re.I),
+                       self.mapping.get(name, alias)) for name, alias in names]
+
+    def names_someone(self, text: str) -> bool:
+        return any(pattern.search(text) for pattern, _ in self.words)
+
+    def text(self, value: str) -> str:
+        if value in self.ids:
+            return self.ids[value]
+        if not self.words:
             return value
-        if isinstance(value, list):
-            return [scrub(v) for v in value]
+        value = _URL.sub(lambda m: WITHHELD if self.names_someone(m.group(0)) else m.group(0), value)
+        for pattern, repl in self.words:
+            value = pattern.sub(repl, value)
         return value
 
+    def __call__(self, value: Any) -> Any:
+        import pandas as pd
+
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, (list, tuple)):
+            return type(value)(self(v) for v in value)
+        if isinstance(value, dict):
+            return {self(k): self(v) for k, v in value.items()}
+        if isinstance(value, pd.DataFrame):
+            out = value.copy()
+            for col in out.columns:
+                if out[col].dtype.kind not in "biufcmM":  # numbers and times hold no names
+                    out[col] = [self(v) for v in out[col]]
+            return out
+        return value
+
+    def node_id(self, uid: str, salt: bytes) -> str:
+        """An account's pseudonymous uid; a node whose uid holds a withheld URL gets
+        ``<prefix>:withheld:<hmac>`` (still unique, and naming nobody)."""
+        if uid in self.mapping:
+            return self.mapping[uid]
+        scrubbed = self.text(uid)
+        if WITHHELD in scrubbed:
+            return f"{uid.split(':', 1)[0]}:withheld:{pseudonym(uid, salt)[5:]}"
+        return scrubbed
+
+
+def pseudonymize(G: nx.MultiDiGraph, salt: bytes) -> nx.MultiDiGraph:
+    """A copy of ``G`` with private persons replaced by pseudonyms (see the module
+    docstring); ``G.graph`` (sources, captures, co-actions, selection) included."""
+    scrub = _Scrubber(G, salt)
+    ids = {node: scrub.node_id(node, salt) for node in G.nodes}
+    scrub.ids = ids
     H = nx.MultiDiGraph()
-    H.graph.update(G.graph)
+    H.graph.update({k: scrub(v) for k, v in G.graph.items() if k != "public_accounts"})
+    H.graph["public_accounts"] = list(G.graph.get("public_accounts") or [])
     H.graph["pseudonymized"] = True
     for node, data in G.nodes(data=True):
-        attrs = {k: scrub(v) for k, v in data.items() if not (node in mapping and k in DROPPED)}
-        if node in mapping:
-            alias = mapping[node].rsplit(":", 1)[1]
+        private = node in scrub.mapping
+        attrs = {k: scrub(v) for k, v in data.items() if not (private and k in DROPPED)}
+        if private:
+            alias = ids[node].rsplit(":", 1)[1]
             attrs.update(handle=alias, display_name=alias, label=alias)
-        H.add_node(mapping.get(node, node), **attrs)
+        H.add_node(ids[node], **attrs)
     for src, dst, key, data in G.edges(keys=True, data=True):
-        H.add_edge(mapping.get(src, src), mapping.get(dst, dst), key=scrub(key),
-                   **{k: scrub(v) for k, v in data.items()})
-    H.graph["removed_at"] = {mapping.get(k, k): v for k, v in (G.graph.get("removed_at") or {}).items()}
+        new_key = scrub(key)
+        while H.has_edge(ids[src], ids[dst], new_key):  # two withheld URLs may read alike
+            new_key += "+"
+        H.add_edge(ids[src], ids[dst], key=new_key, **{k: scrub(v) for k, v in data.items()})
     return H

@@ -1,30 +1,31 @@
-"""The written report, as HTML and as PDF (WeasyPrint), from one Jinja2 template
-(``templates/report.html.j2``, autoescaped).
+"""The written report, for an editor or a prosecutor: HTML and PDF (WeasyPrint) from
+one autoescaped Jinja2 template (``templates/report.html.j2``).
 
-Sections: summary; figures (the network and a timeline, as inline SVG); the evidence
-table (posts with their author, time, source file / IngestRun and capture time); the
-lineage steps and takedown record when the selection has them; and the methods and
-parameters used (Campaign.params, REAPPEARS_AS signals and evidence, the query and its
-parameters, the ingest runs). The Evidence and Methods sections start on new pages.
+In order: a plain-language summary (what was found, how sure); the findings, each
+with its evidence items (excerpt, capture time, URL, sha256, WARC record or line),
+the co-action table of a campaign and the reappearing sites side by side; a network
+figure of the finding's actors and a timeline from its first to its last event;
+methods and parameters in prose; limitations; a glossary; the source files, once,
+relative to the folder holding them, with their sha256. The report's own sha256
+cannot be inside it: :func:`write` writes it beside the file (``X.pdf.sha256``, in
+``sha256sum`` format) and the CLI prints it.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePath
 
 import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import __version__
-from ..timefmt import format_gap, iso
-from .svg import network_svg, timeline_svg
-
-EVIDENCE_LIMIT = 500
-TEXT_LIMIT = 400
+from ..timefmt import iso
+from . import report_findings as findings
+from . import report_lineage, report_text
+from .svg import MAX_FIGURE_NODES, figure_nodes, network_svg, timeline_svg
 
 
 def _env() -> Environment:
@@ -34,138 +35,132 @@ def _env() -> Environment:
     return env
 
 
-def _json(value: Any) -> Any:
-    if not value:
-        return None
-    try:
-        return json.loads(value)
-    except (TypeError, ValueError):
-        return value
-
-
-def _short(text: Any, n: int = TEXT_LIMIT) -> str:
-    text = "" if text is None else str(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def title_for(G: nx.MultiDiGraph) -> str:
     sel = G.graph.get("selection") or {}
     if sel.get("campaign"):
         label = G.nodes[sel["campaign"]].get("label") if sel["campaign"] in G else None
         return f"Campaign {sel['campaign']}" + (f": {label}" if label else "")
     if sel.get("lineage"):
-        return f"Lineage of {sel['lineage']}"
+        return f"Lineage of {findings.label(G, sel['lineage'])}"
     if sel.get("query"):
         return f"Query {sel['query']}"
     return "Whole graph"
 
 
-def context(G: nx.MultiDiGraph) -> dict:
-    """Everything the template shows, computed from the selection graph."""
-    runs = G.graph.get("runs") or {}
-    sel = G.graph.get("selection") or {}
-    kinds = {}
+def store_label(uri: str) -> str:
+    """The store named without the folder it sits in (a path names the analyst's
+    machine, not the evidence).
+
+    >>> store_label("embedded:/home/ana/cases/x/var/demo.lbug"), store_label("bolt://127.0.0.1:7687")
+    ('the embedded store demo.lbug', 'the Neo4j store at 127.0.0.1:7687')
+    """
+    if uri.startswith("embedded:"):
+        return f"the embedded store {PurePath(uri.split(':', 1)[1]).name}"
+    host = uri.split("://", 1)[-1].rsplit("@", 1)[-1].split("/", 1)[0]
+    return f"the Neo4j store at {host}" if host else "a Neo4j store"
+
+
+def _query_summary(G: nx.MultiDiGraph, sel: dict) -> list[str]:
+    kinds: dict[str, int] = {}
     for _, d in G.nodes(data=True):
         kinds[d.get("kind", "?")] = kinds.get(d.get("kind", "?"), 0) + 1
-    edge_kinds = {}
-    for *_, d in G.edges(data=True):
-        edge_kinds[d.get("kind", "?")] = edge_kinds.get(d.get("kind", "?"), 0) + 1
-    times = [d["time"] for _, d in G.nodes(data=True) if d.get("time") is not None
-             and d.get("kind") in ("Post", "Observation", "Report")]
+    held = findings.join_words([f"{n} {k.lower()}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items())]) \
+        if kinds else "nothing"
+    params = ", ".join(f"{k} = {v}" for k, v in (sel.get("params") or {}).items())
+    if sel.get("query"):
+        lines = [f"The named query {sel['query']}" + (f" ({params})" if params else "") + f" returned {held}."]
+    else:
+        lines = [f"The whole graph holds {held}."]
+    campaigns = sorted((n, d) for n, d in G.nodes(data=True) if d.get("kind") == "Campaign")
+    if campaigns:
+        lines.append("Campaigns among them (a report of one, with its evidence: --campaign UID): " + "; ".join(
+            f"{n}, {d.get('label', '')}" + (f", confidence {float(d['confidence']) * 100:.0f} %"
+                                            if d.get("confidence") is not None else "") for n, d in campaigns) + ".")
+    return lines
 
-    campaign = sel.get("campaign")
-    evidence_posts = ([v for _, v, d in G.out_edges(campaign, data=True) if d.get("kind") == "EVIDENCE"]
-                      if campaign in G else [n for n, d in G.nodes(data=True) if d.get("kind") == "Post"])
-    modality = {v: d.get("modality") for _, v, d in (G.out_edges(campaign, data=True) if campaign in G else [])
-                if d.get("kind") == "EVIDENCE"}
-    evidence = []
-    for post in evidence_posts:
-        d = G.nodes[post]
-        authors = [u for u, _, e in G.in_edges(post, data=True) if e.get("kind") == "POSTED"]
-        author = G.nodes[authors[0]].get("label") if authors else (d.get("account") or "")
-        sources = [runs[r] for r in (d.get("runs") or []) if r in runs]
-        evidence.append({
-            "uid": post, "time": d.get("created_at"), "author": author, "modality": modality.get(post, ""),
-            "text": _short(d.get("title") or d.get("text")), "url": d.get("url") or "",
-            "source": d.get("source_file") or (sources[0].get("source") if sources else ""),
-            "warc": (f"{d['warc_file']} @ {d.get('warc_offset')}" if d.get("warc_file") else ""),
-            "run": ", ".join(d.get("runs") or []),
-            "captured": (sources[0].get("started_at") if sources else None) or d.get("first_seen"),
-        })
-    evidence.sort(key=lambda e: (e["time"] is None, e["time"] or 0, e["uid"]))
 
-    members = []
-    if campaign in G:
-        for u, _, d in G.in_edges(campaign, data=True):
-            if d.get("kind") == "MEMBER_OF":
-                a = G.nodes[u]
-                members.append({"uid": u, "label": a.get("label"), "platform": a.get("platform"),
-                                "role": d.get("role"), "degree": d.get("degree")})
-        members.sort(key=lambda m: (-(m["degree"] or 0), m["uid"]))
+def context(G: nx.MultiDiGraph) -> dict:
+    """Everything the template shows, computed from the selection graph."""
+    sel = G.graph.get("selection") or {}
+    src = findings.sources(G)
+    campaign = sel.get("campaign") if sel.get("campaign") in G else None
+    items = findings.evidence_items(G, src, *findings.cited(G, campaign))
+    steps = report_lineage.lineage_steps(G, items)
 
-    steps = []
-    for u, v, d in G.edges(data=True):
-        if d.get("kind") == "REAPPEARS_AS":
-            steps.append({"from": G.nodes[u].get("label", u), "to": G.nodes[v].get("label", v),
-                          "since": (G.nodes[v].get("time"), G.nodes[u].get("time")),
-                          "score": d.get("score"), "gap": format_gap(d.get("gap")),
-                          "signals": ", ".join(d.get("signals") or []), "evidence": _json(d.get("evidence")),
-                          "lineage": d.get("lineage"), "analysis_run": d.get("analysis_run")})
-    # oldest step first, as the lineage query and the app's lineage page order them
-    steps.sort(key=lambda s: (tuple((t is None, t or 0) for t in s["since"]), s["from"], s["to"]))
+    what, sure = [], []
+    coactions, members = [], []
+    campaign_node = None
+    if campaign:
+        campaign_node = dict(G.nodes[campaign])
+        members = findings.members(G, campaign)
+        coactions = findings.coaction_groups(G, items)
+        what, sure = findings.campaign_summary(G, campaign)
+    if steps:
+        more_what, more_sure = report_lineage.lineage_summary(G, steps)
+        what, sure = what + more_what, sure + more_sure
+    impersonations = findings.impersonations(G)
+    if not campaign and not sel.get("lineage"):
+        what = _query_summary(G, sel) + what
+    # A lineage shows its pages in the side-by-side cards, not again as a list of posts.
+    posts = [] if sel.get("lineage") else findings.posts(G, campaign, items, src)
+    if items:
+        sure.append(f"The findings rest on {len(items)} capture{'s' if len(items) != 1 else ''} listed under "
+                    "Evidence items, each with its capture time, location in its source file and sha256; "
+                    f"the command graphinv evidence {campaign or sel.get('lineage') or 'ENTITY'} --verify "
+                    "re-reads them and checks each hash.")
 
-    takedowns = []
-    for _n, d in G.nodes(data=True):
-        if d.get("kind") == "Report":
-            takedowns.append({"time": d.get("reported_at"), "what": "report", "entity": d.get("entity"),
-                              "detail": f"to {d.get('reported_to') or '?'} ({d.get('category') or ''})"})
-        elif d.get("kind") == "Observation":
-            takedowns.append({"time": d.get("observed_at"), "what": "observation", "entity": d.get("entity"),
-                              "detail": d.get("status") or ""})
-    takedowns.sort(key=lambda t: (t["time"] or 0, t["entity"] or ""))
-
-    campaign_params = _json(G.nodes[campaign].get("params")) if campaign in G else None
-    campaign_node = dict(G.nodes[campaign]) if campaign in G else None
-    analysis_runs = sorted({d.get("analysis_run") for *_, d in G.edges(data=True) if d.get("analysis_run")})
+    campaign_params = findings.parse_json(campaign_node.get("params")) if campaign_node else None
+    step_params = next((s["params"] for s in steps if isinstance(s.get("params"), dict)), None)
+    methods = report_text.coordination_methods(campaign_params) + report_text.reappearance_methods(step_params)
+    drawn = figure_nodes(G)
     return {
         "title": title_for(G),
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "version": __version__,
-        "store": G.graph.get("store", ""),
-        "selection": sel,
+        "store": store_label(str(G.graph.get("store", ""))),
+        "selection": {k: v for k, v in sel.items() if k != "params"}, "params": sel.get("params") or {},
         "pseudonymized": bool(G.graph.get("pseudonymized")),
-        "n_nodes": G.number_of_nodes(), "n_edges": G.number_of_edges(),
-        "node_kinds": sorted(kinds.items()), "edge_kinds": sorted(edge_kinds.items()),
-        "first_time": min(times) if times else None, "last_time": max(times) if times else None,
+        "what": what, "sure": sure,
         "campaign": campaign_node, "members": members,
+        "coactions": coactions, "coactions_total": sum(len(g["rows"]) for g in coactions),
+        "has_coactions": findings.frame(G, "coactions") is not None,
+        "has_captures": findings.frame(G, "captures") is not None,
+        "items_by_entity": findings.captures_table(G) is not None and "entity" in findings.captures_table(G).columns,
         "network_svg": Markup(network_svg(G)), "timeline_svg": Markup(timeline_svg(G)),
-        "evidence": evidence[:EVIDENCE_LIMIT], "evidence_total": len(evidence), "evidence_limit": EVIDENCE_LIMIT,
-        "steps": steps, "takedowns": takedowns,
-        "campaign_params": campaign_params, "analysis_runs": analysis_runs,
-        "limitations": _limitations(campaign_node is not None, bool(steps)),
-        "runs": sorted(runs.values(), key=lambda r: r.get("started_at") or 0),
+        "figure_count": len(drawn), "figure_cap": MAX_FIGURE_NODES,
+        "figure_of": "campaign members" if campaign else ("generations" if steps else "accounts and sites"),
+        "items": items[:findings.ROW_LIMIT], "items_total": len(items),
+        "posts": posts[:findings.ROW_LIMIT], "posts_total": len(posts), "row_limit": findings.ROW_LIMIT,
+        "steps": steps, "takedowns": findings.takedowns(G), "impersonations": impersonations,
+        "methods": methods, "recorded_campaign": report_text.recorded(campaign_params),
+        "recorded_reappearance": report_text.recorded(step_params),
+        "analysis_runs": sorted({d.get("analysis_run") for *_, d in G.edges(data=True) if d.get("analysis_run")}),
+        "limitations": report_text.limitations(campaign is not None, bool(steps), bool(impersonations)),
+        "glossary": report_text.glossary(),
+        "sources": src.rows, "sources_base": src.base,
     }
 
 
-def _limitations(campaign: bool, lineage: bool) -> list[tuple[str, str]]:
-    """What the analyses behind the report's findings cannot see (their registry records)."""
-    from ..analysis.registry import BY_NAME
-
-    wanted = (["coordination"] if campaign else []) + (["reappearance"] if lineage else [])
-    return [(BY_NAME[name].title, BY_NAME[name].limitations) for name in wanted]
+def render_html(G: nx.MultiDiGraph, digest_name: str = "") -> str:
+    return _env().get_template("report.html.j2").render(**context(G), digest_name=digest_name)
 
 
-def render_html(G: nx.MultiDiGraph) -> str:
-    return _env().get_template("report.html.j2").render(**context(G))
+def write_digest(path: Path) -> Path:
+    """``path``'s sha256 written beside it as ``path.sha256`` in ``sha256sum`` format
+    (``sha256sum -c`` checks it)."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    out = path.with_name(path.name + ".sha256")
+    out.write_text(f"{digest}  {path.name}\n", encoding="utf-8")
+    return out
 
 
-def write_html(G: nx.MultiDiGraph, path: str | Path) -> Path:
+def write_html(G: nx.MultiDiGraph, path: str | Path) -> list[Path]:
     path = Path(path)
-    path.write_text(render_html(G), encoding="utf-8")
-    return path
+    path.write_text(render_html(G, path.name + ".sha256"), encoding="utf-8")
+    return [path, write_digest(path)]
 
 
-def write_pdf(G: nx.MultiDiGraph, path: str | Path) -> Path:
+def write_pdf(G: nx.MultiDiGraph, path: str | Path) -> list[Path]:
     """The same report as PDF; nothing is fetched from the network while rendering."""
     import logging
 
@@ -176,5 +171,11 @@ def write_pdf(G: nx.MultiDiGraph, path: str | Path) -> Path:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     path = Path(path)
-    HTML(string=render_html(G), url_fetcher=no_network, base_url=str(path.parent)).write_pdf(str(path))
-    return path
+    HTML(string=render_html(G, path.name + ".sha256"), url_fetcher=no_network,
+         base_url=str(path.parent)).write_pdf(str(path))
+    return [path, write_digest(path)]
+
+
+def write(G: nx.MultiDiGraph, path: str | Path) -> list[Path]:
+    """The report as PDF when ``path`` ends in .pdf, else as HTML."""
+    return write_pdf(G, path) if Path(path).suffix.lower() == ".pdf" else write_html(G, path)

@@ -8,11 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import GraphinvError
+from ..errors import GraphinvError, InputError
 from ..records import PREFIX_KIND
 from ..schema import SCHEMA, Schema
 from .frames import check_columns, combine_rows
-from .gate import Limits, check_read
+from .gate import Limits, check_read, parameters
 
 EDGE_ENDPOINTS = ("src", "dst")
 
@@ -120,6 +120,11 @@ class GraphStore(abc.ABC):
             self._check_writable()
         else:
             cypher = check_read(cypher)
+        missing = sorted(parameters(cypher) - set(params or {}))
+        if missing:
+            # Unbound, a parameter is null on one store and an error on the other; say so here.
+            raise InputError(f"the query uses ${missing[0]} but no value was given for it "
+                             f"(--param {missing[0]}=VALUE on the command line, or in the console's parameters)")
         return self._query(cypher, params or {}, write, limits)
 
     @abc.abstractmethod

@@ -24,6 +24,7 @@ from ..errors import ReadOnlyError, StoreError
 from ..schema import ladybug_ddl, ladybug_migrations
 from .base import GraphStore
 from .frames import merge_with_stored, to_arrow
+from .dialect import hint
 from .gate import Limits
 
 # Plan operators that change the database; a read query's plan has none of them.
@@ -187,7 +188,7 @@ class EmbeddedStore(GraphStore):
         if "buffer pool is full" in message:
             return StoreError("the query needs more memory than the store allows readers "
                               f"({_gib(self.buffer_pool)}); narrow it or raise $GRAPHINV_QUERY_MEMORY")
-        return StoreError(message)
+        return _with_hint(message)
 
     def close(self) -> None:
         with self._lock:
@@ -318,8 +319,14 @@ def _plan_writes(conn, cypher: str, params: dict | None) -> bool:
     try:
         plan = conn.execute("EXPLAIN " + cypher, params or {}).get_as_df().iloc[0, 0]
     except RuntimeError as exc:
-        raise StoreError(str(exc).strip().splitlines()[0]) from None
+        raise _with_hint(str(exc).strip().splitlines()[0]) from None
     return any(_WRITE_OPERATORS.match(op) for op in _PLAN_OPERATOR.findall(plan))
+
+
+def _with_hint(message: str) -> StoreError:
+    """The engine's message, with the Ladybug spelling when it names a Neo4j function."""
+    advice = hint(message)
+    return StoreError(f"{message.rstrip('.')}: {advice}" if advice else message)
 
 
 def reader_memory() -> int:

@@ -99,6 +99,20 @@ def _tokens(cypher: str):
             yield kind, match.group()
 
 
+def parameters(cypher: str) -> set[str]:
+    """The ``$names`` a query uses (not inside strings or comments).
+
+    >>> sorted(parameters("MATCH (n) WHERE n.uid = $uid AND n.x = '$not' RETURN $limit"))
+    ['limit', 'uid']
+    """
+    try:
+        tokens = list(_tokens(cypher))
+    except ReadOnlyError:
+        return set()
+    return {text.strip("`") for (kind, before), (_, text) in zip(tokens, tokens[1:])
+            if kind == "other" and before == "$"}
+
+
 def check_read(cypher: str) -> str:
     """The single read statement of ``cypher`` (a trailing ``;`` dropped), or
     ReadOnlyError saying what is not allowed."""

@@ -38,6 +38,8 @@ class WarcEntry:
     sha256: str = ""
     size: int = 0  # of the whole payload; more than len(payload) when it was cut
     error: Exception | None = None  # the payload could not be decoded (broken chunked or gzip body)
+    length: int = 0  # the record's bytes in the file (in a .warc.gz, its gzip member)
+    record_sha256: str = ""  # sha256 of those bytes
 
     @property
     def rec_type(self) -> str:
@@ -78,12 +80,12 @@ def read_warc(path: Path, max_payload: int, source: str) -> Iterator[WarcEntry |
     gz = raw_head(path, 2) == GZIP_MAGIC
     size = path.stat().st_size
     truncated_reason = "truncated_gzip" if gz else "truncated_warc"
-    with open(path, "rb") as handle:
+    with open(path, "rb") as handle, open(path, "rb") as raw:
         iterator = iterator_class(handle)
         last_offset = 0
         try:
             for record in iterator:
-                entry = _entry(record, iterator, max_payload)
+                entry = _entry(record, iterator, max_payload, raw)
                 last_offset = entry.offset
                 if record.raw_stream.limit > 0:
                     # The file ends inside this record: what it holds is incomplete.
@@ -102,7 +104,19 @@ def read_warc(path: Path, max_payload: int, source: str) -> Iterator[WarcEntry |
                                            f"of {size} bytes", f"{source}@{iterator.offset}")
 
 
-def _entry(record, iterator, max_payload: int) -> WarcEntry:
+def sha256_of(handle, length: int) -> str:
+    """sha256 of the next ``length`` bytes of ``handle`` (fewer if the file ends first)."""
+    digest = hashlib.sha256()
+    while length > 0:
+        block = handle.read(min(CHUNK, length))
+        if not block:
+            break
+        digest.update(block)
+        length -= len(block)
+    return digest.hexdigest()
+
+
+def _entry(record, iterator, max_payload: int, raw) -> WarcEntry:
     entry = WarcEntry(record, 0)
     if record.rec_type in PAYLOAD_RECORDS:
         try:
@@ -110,7 +124,12 @@ def _entry(record, iterator, max_payload: int) -> WarcEntry:
             entry.payload, entry.sha256, entry.size = read_payload(record, limit)
         except Exception as exc:  # a broken chunked or gzip body
             entry.error = exc
-    entry.offset = iterator.get_record_offset()  # only after the payload was read (it reads to the end)
+    # Only after the payload was read: warcio reads to the record's end to tell these.
+    entry.offset, entry.length = iterator.get_record_offset(), iterator.get_record_length()
+    # The capture's own bytes (in a .warc.gz, its gzip member), which anyone can cut
+    # out of the file and hash again.
+    raw.seek(entry.offset)
+    entry.record_sha256 = sha256_of(raw, entry.length)
     return entry
 
 

@@ -147,10 +147,8 @@ def detail(ctx, uid):
     actions = data.campaign_coactions(ctx.store, uid)
     objects = data.campaign_objects(ctx.store, uid)
     targets = data.campaign_targets(ctx.store, uid)
-    evidence = data.campaign_evidence(ctx.store, uid)
+    evidence = data.campaign_evidence(ctx.store, uid, actions)
     span = f"{iso(campaign.get('first_time')) or '?'} → {iso(campaign.get('last_time')) or '?'}"
-    evidence_cols = [c for c in ("time", "handle", "modality", "text", "url", "source_file", "run",
-                                 "ingested_at", "post") if c in evidence.columns]
     return html.Div([
         dcc.Link("← all campaigns", href="/campaigns", className="back-link"),
         page_header(str(campaign.get("label") or uid), f"{uid} · {span}",
@@ -158,7 +156,7 @@ def detail(ctx, uid):
         html.Div(className="stats", children=[
             stat("members", int(campaign.get("size") or len(members))),
             stat("objects", int(campaign.get("objects") or 0)),
-            stat("evidence posts", len(evidence)),
+            stat("co-actions", len(evidence)),
             stat("modalities", ", ".join(campaign.get("modalities") or []) or "—"),
             stat("confidence", _confidence(campaign.get("confidence"))),
         ]),
@@ -184,11 +182,13 @@ def detail(ctx, uid):
             section("Targets attacked", table(ids.CAMPAIGN_TARGETS, targets, page_size=8)
                     if not targets.empty else empty("No targets recorded for this campaign.")),
         ]),
-        section("Evidence", table(ids.CAMPAIGN_EVIDENCE, evidence[evidence_cols], page_size=10,
-                                  wide=["text"]) if not evidence.empty else
-                empty("No evidence posts (repost campaigns: the reposted posts are under Objects shared)."),
-                note="The posts that show the coordination, with capture provenance: the source file and the "
-                     "IngestRun that read it."),
+        section("Evidence: the co-actions", table(ids.CAMPAIGN_EVIDENCE, evidence, page_size=10,
+                                                  wide=["object"], hidden=["capture"]) if not evidence.empty else
+                empty("No co-actions recorded: run `graphinv analyze` again."),
+                note="Each member's act on an object another member acted on within the campaign's window: "
+                     "seconds after the first, when it was captured (as the capture says; unknown when it does "
+                     "not), the file and line or offset it was read from, and the sha256 of those bytes "
+                     "(`graphinv evidence campaign:… --verify` re-checks them)."),
     ])
 
 

@@ -73,9 +73,13 @@ def layout(ctx, params):
                                            spellCheck=False),
                     html.Div([html.Button("Run Cypher", id=ids.CONSOLE_RUN_CYPHER, className="btn btn-primary",
                                           n_clicks=0),
-                              html.Span(f" Parameters are not needed here; {ctx.backend} dialect.",
+                              html.Span(" Write values into the query here (a $name has no value); "
+                                        "the dialect table below shows this store's spellings.",
                                         className="muted")])),
         ]),
+        section("Cypher on this store", _dialect(ctx.backend), className="dialect",
+                note="The two stores speak Cypher with a few differences; this store understands the "
+                     + ("left" if ctx.backend == "neo4j" else "right") + " column."),
         section("Result",
                 html.Div(id=ids.CONSOLE_ERROR),
                 html.Div([html.P("Run a query to see its rows.", id=ids.CONSOLE_RESULT_NOTE, className="note"),
@@ -85,6 +89,19 @@ def layout(ctx, params):
                 html.Div(export_bar(None, "the entities of this result"), id=ids.CONSOLE_EXPORT),
                 dcc.Download(id=ids.CONSOLE_CSV_DOWNLOAD), dcc.Store(id=ids.CONSOLE_LAST)),
     ])
+
+
+def _dialect(backend: str) -> html.Table:
+    """The spellings that differ between Neo4j and the embedded store, this store's marked."""
+    from ...store.dialect import SPELLINGS
+
+    mine = 0 if backend == "neo4j" else 1
+    head = html.Tr([html.Th("Neo4j" + (" (this store)" if mine == 0 else "")),
+                    html.Th("Embedded, LadybugDB" + (" (this store)" if mine == 1 else "")), html.Th("")])
+    rows = [html.Tr([html.Td(html.Code(neo4j), className="mine" if mine == 0 else ""),
+                     html.Td(html.Code(ladybug), className="mine" if mine == 1 else ""),
+                     html.Td(note, className="muted")]) for neo4j, ladybug, note in SPELLINGS]
+    return html.Table([html.Thead(head), html.Tbody(rows)], id=ids.CONSOLE_DIALECT, className="dialect-table")
 
 
 def _run(store, last: dict):

@@ -62,7 +62,7 @@ def layout(ctx, params):
                     html.Button("Search", id=ids.EXPLORER_SEARCH_BUTTON, className="btn", n_clicks=0)]),
                 html.H4("Kinds"),
                 dcc.Checklist(id=ids.EXPLORER_KINDS, options=[{"label": k, "value": k} for k in kinds],
-                              value=[k for k in kinds if k not in ("Observation", "IngestRun")],
+                              value=[k for k in kinds if k not in ("Observation", "IngestRun", "Capture")],
                               className="kinds", inputClassName="kind-box"),
                 html.H4("Time (edges and entities seen)"),
                 html.Div(className="dates", children=[
