@@ -5,7 +5,7 @@ yes. A collector is a module with ``name``, ``description``, ``detect(path)`` an
 ``collect(path, **options)`` (see :mod:`collectors.base`).
 
 >>> [c.name for c in COLLECTORS]
-['snscrape', 'telegram_export', 'web', 'csv_tables']
+['snscrape', 'twarc', 'telegram_export', 'telegram_html', 'mastodon_outbox', 'web', 'wacz', 'csv_tables']
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import stat
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from . import csv_tables, snscrape, telegram_export
+from . import csv_tables, mastodon_outbox, snscrape, telegram_export, telegram_html, twarc
 
 __all__ = ["COLLECTORS", "find_collector", "get_collector", "iter_inputs"]
 
@@ -69,8 +69,10 @@ class _LazyCollector:
 
 
 web = _LazyCollector("web", "collectors.web", "Web captures: WARC/WARC.gz files and saved HTML pages")
+wacz = _LazyCollector("wacz", "collectors.wacz",
+                      "WACZ web archive packages (Browsertrix, ArchiveWeb.page, py-wacz): WARCs, pages, hashes")
 
-COLLECTORS: list = [snscrape, telegram_export, web, csv_tables]
+COLLECTORS: list = [snscrape, twarc, telegram_export, telegram_html, mastodon_outbox, web, wacz, csv_tables]
 
 
 def get_collector(name: str):

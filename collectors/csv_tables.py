@@ -21,7 +21,9 @@ shares (Coordination Network Toolkit CSV): ``message_id, user_id, username,
   repost_id, reply_id, message, timestamp, urls``: Post(message_id) with text,
   POSTED by ``username`` (or ``user_id``), REPOSTED to Post(repost_id) when set (then
   no Post of its own, as for retweets), REPLIED_TO Post(reply_id), LINKS_TO each of the
-  space-separated ``urls``.
+  ``urls`` (space-separated, or a Python or JSON list as the toolkit's sample generator
+  writes them: ``['http://…']``); a value there that is not a URL is counted as
+  ``Reject("bad_url")`` and the row kept.
 observations: ``entity, status, observed_at`` (+ ``platform, source, http_status``):
   an Observation node ``observation_uid(entity uid, time, source)`` -OBSERVED{time}->
   the entity. The entity (resolved by :mod:`graphinv.resolve`) is an Account for a
@@ -54,6 +56,7 @@ were captured (a share's or report's own time is not a capture time).
 
 from __future__ import annotations
 
+import ast
 import codecs
 import csv
 import hashlib
@@ -109,6 +112,27 @@ ALIASES = {
     "handle": "entity",
 }
 _EXTENSIONS = (".csv", ".tsv")
+
+
+def url_list(value: str) -> list[str]:
+    """The URLs of a ``urls`` cell, written space-separated (the toolkit's documented
+    form), or as a Python or JSON list (its sample generator writes ``['http://…']``).
+
+    >>> url_list("['http://a.example/x', 'https://b.example']"), url_list('["http://c.example"]')
+    (['http://a.example/x', 'https://b.example'], ['http://c.example'])
+    >>> url_list("http://a.example http://b.example"), url_list("[]")
+    (['http://a.example', 'http://b.example'], [])
+    """
+    value = value.strip()
+    if value.startswith("[") and value.endswith("]"):
+        try:
+            items = ast.literal_eval(value)  # a Python list; JSON's list of strings is one too
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            items = None
+        if isinstance(items, (list, tuple)):
+            return [str(item).strip() for item in items if str(item).strip()]
+        value = value[1:-1]
+    return [part.strip("'\"") for part in value.replace(",", " ").split() if part.strip("'\"")]
 
 
 def _delimiter(header: str) -> str:
@@ -248,11 +272,16 @@ class _Rows:
         if reply:
             out.append(Edge("REPLIED_TO", uid, post_uid(platform, reply), {"time": time}))
         seen = set()
-        for raw in (row.get("urls") or "").split():
+        unread = []
+        for raw in url_list(row.get("urls") or ""):
             link = url_records(self.acc, raw, None, time)
-            if link and link not in seen:
+            if link is None:
+                unread.append(raw)
+            elif link not in seen:
                 seen.add(link)
                 out.append(Edge("LINKS_TO", uid, link, {"time": time}))
+        if unread:  # the row is kept; the values that are not URLs are counted
+            out.append(Reject("bad_url", f"{len(unread)} value(s) of urls not read as a URL: {unread[0][:80]!r}"))
 
     def observations_row(self, row: dict, out: list) -> None:
         raw_status = (row.get("status") or "").strip()
@@ -451,6 +480,9 @@ def collect(
                 except _RowError as exc:
                     yield Reject(exc.reason, exc.detail, where)
                     continue
+                for record in out:
+                    if isinstance(record, Reject):
+                        record.where = where
                 observed = [r.props["observed_at"] for r in out if isinstance(r, Node) and r.kind == "Observation"]
                 yield from captures.link(captures.node(
                     offset, data, line=line,

@@ -1,6 +1,9 @@
 """snscrape JSONL (``snscrape --jsonl …``): tweets, Telegram posts, Mastodon toots.
 
-Items are told apart by ``_type`` (``snscrape.modules.twitter.Tweet`` …). Field names
+Items are told apart by ``_type`` (``snscrape.modules.twitter.Tweet`` …; snscrape 0.3
+and 0.4 wrote none: a line with a tweet or t.me URL is read as a Tweet or a
+TelegramPost). Files saved on Windows are read too: UTF-8 with a BOM, and UTF-16 with a
+BOM (PowerShell's ``>``), whose captures are the UTF-16 bytes as saved. Field names
 follow snscrape 0.7 (``rawContent``, ``links``, ``user.username``, ``user.rawDescription``,
 ``viewCount``), and the deprecated names of older versions are read too: ``content``,
 ``renderedContent``, ``outlinks``/``tcooutlinks``, top-level ``username``,
@@ -64,13 +67,15 @@ Options: ``minhash`` (default True; False skips ``text_minhash``, ~40 % faster),
 ``num_perm`` (64), ``expansions`` (a dict of t.co link -> long URL),
 ``max_line_bytes``.
 
-Code: this module detects the files and dispatches each item by ``_type``; the readers
+Code: this module detects the files and dispatches each item by ``_type``
+(:func:`read_jsonl` is the line loop, shared with ``collectors/twarc.py``); the readers
 of each family are ``collectors/snscrape_twitter.py``, ``snscrape_telegram.py`` and
 ``snscrape_mastodon.py``, on the shared pieces of ``snscrape_common.py``.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from pathlib import Path
@@ -80,7 +85,7 @@ from graphinv.normalize import repair_surrogates, to_epoch
 from graphinv.records import Record, Reject
 
 from . import snscrape_mastodon, snscrape_telegram, snscrape_twitter
-from .base import MAX_LINE_BYTES, Captures, base_name, iter_lines, peek, site_edges
+from .base import MAX_LINE_BYTES, Captures, GzipTruncated, base_name, iter_lines, open_binary, peek, site_edges
 
 name = "snscrape"
 description = "snscrape JSONL: tweets, Telegram channel posts, Mastodon toots and boosts"
@@ -97,17 +102,88 @@ _LONE_SURROGATE = re.compile(rb"%s(?!%s)|(?<!%s)%s|\xed[\xa0-\xbf]" % (_HIGH, _L
 
 def detect(path: Path) -> bool:
     """A ``.jsonl``/``.ndjson``/``.json``/``.txt`` (optionally ``.gz``) whose first line
-    is a JSON object written by snscrape (``_type`` is its first key)."""
+    is a JSON object written by snscrape: ``_type`` is its first key, or (snscrape 0.3
+    and 0.4) it reads as a tweet or a Telegram post. Saved as UTF-8, UTF-8 with a BOM or
+    UTF-16 with a BOM (as Windows tools save it)."""
     if not base_name(path).endswith(_EXTENSIONS):
         return False
-    head = peek(path, 4096).lstrip()
+    head = peek(path, 65536)
+    encoding = text_encoding(head)
+    if encoding != "utf-8":
+        head = head[2:].decode(encoding, errors="replace").encode("utf-8")
+    head = head.removeprefix(codecs.BOM_UTF8).lstrip()
     if not head.startswith(b"{"):
         return False
     first = head.split(b"\n", 1)[0]
-    return any(marker in first for marker in _MARKERS)
+    if any(marker in first for marker in _MARKERS):
+        return True
+    try:
+        item = json.loads(first)
+    except (ValueError, RecursionError):
+        return False  # the line goes on past the peek, is not JSON, or nests too deeply
+    return isinstance(item, dict) and _guess_type(item) is not None
 
 
-class _Reader(snscrape_twitter.TwitterReader, snscrape_telegram.TelegramReader, snscrape_mastodon.MastodonReader):
+def text_encoding(head: bytes) -> str:
+    """``utf-16-le``/``utf-16-be`` for a file that starts with their byte-order mark."""
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    return "utf-8"
+
+
+def read_lines(
+    path: Path, max_bytes: int = MAX_LINE_BYTES
+) -> Iterator[tuple[int, int, bytes | None, str, bytes | None]]:
+    """:func:`collectors.base.iter_lines`, for UTF-16 files too: ``(line number, offset,
+    bytes in the file, problem, the line as UTF-8)``. The bytes are the capture's: a
+    UTF-16 line is given as saved (without its BOM and newline) and decoded for reading."""
+    encoding = text_encoding(peek(path, 2))
+    if encoding == "utf-8":
+        for lineno, offset, raw, problem in iter_lines(path, max_bytes):
+            yield lineno, offset, raw, problem, raw
+        return
+    newline = "\n".encode(encoding)
+    lineno, start, buffer = 0, 2, b""
+    with open_binary(path) as handle:
+        handle.read(2)  # the BOM
+        try:
+            while True:
+                chunk = handle.read(1 << 20)
+                buffer += chunk
+                at = 0
+                while True:
+                    end = buffer.find(newline, at)
+                    while end >= 0 and end % 2:  # a newline is two aligned bytes
+                        end = buffer.find(newline, end + 1)
+                    if end < 0:
+                        break
+                    lineno += 1
+                    yield _utf16_line(lineno, start, buffer[at:end], encoding, max_bytes)
+                    start += end + 2 - at
+                    at = end + 2
+                buffer = buffer[at:]
+                if not chunk:
+                    break
+                if len(buffer) > 2 * max_bytes:
+                    lineno += 1
+                    yield lineno, start, None, "line_too_long", None
+                    return
+        except GzipTruncated:
+            yield lineno + 1, start, None, "truncated_gzip", None
+            return
+    if buffer:
+        yield _utf16_line(lineno + 1, start, buffer, encoding, max_bytes)
+
+
+def _utf16_line(lineno: int, offset: int, raw: bytes, encoding: str, max_bytes: int):
+    if len(raw) > 2 * max_bytes:
+        return lineno, offset, None, "line_too_long", None
+    return lineno, offset, raw, "", raw.decode(encoding, errors="surrogatepass").encode("utf-8", "surrogatepass")
+
+
+class ItemReader(snscrape_twitter.TwitterReader, snscrape_telegram.TelegramReader, snscrape_mastodon.MastodonReader):
     """One reader for a file, whatever families its items are of (a file may mix them)."""
 
 
@@ -145,12 +221,31 @@ def collect(
     **_options: Any,
 ) -> Iterator[Record]:
     """Records of one snscrape JSONL file (see the module docstring)."""
+    return read_jsonl(path, _snscrape_item, minhash=minhash, num_perm=num_perm, expansions=expansions,
+                      max_line_bytes=max_line_bytes)
+
+
+def _snscrape_item(reader: ItemReader, item: dict, out: list) -> str | None:
+    kind = item.get("_type") or _guess_type(item)
+    handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
+    if handler is None:
+        return f"_type {kind!r}" if kind else "no _type"
+    handler(reader, item, out)
+    return None
+
+
+def read_jsonl(path: Path, dispatch, *, minhash: bool = True, num_perm: int = 64, expansions: dict | None = None,
+               max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Record]:
+    """Records of a JSONL file of tweets, posts or toots: each line is decoded, checked and
+    given to ``dispatch(reader, item, out)``, which appends its records to ``out`` and
+    returns None, or returns why the item is of no known type (``Reject("unknown_type")``).
+    The twarc collector reads its files with it too."""
     path = Path(path)
-    reader = _Reader(path, minhash, num_perm, expansions)
+    reader = ItemReader(path, minhash, num_perm, expansions)
     loads = json.loads
     captures = Captures(path, "jsonl")
     queue: list[Record] = []  # records held until their posts' MinHashes are filled
-    for lineno, offset, raw, problem in iter_lines(path, max_line_bytes):
+    for lineno, offset, saved, problem, raw in read_lines(path, max_line_bytes):
         where = f"{path}:{lineno}"
         if problem:
             detail = (f"line longer than {max_line_bytes} bytes" if problem == "line_too_long"
@@ -175,26 +270,25 @@ def collect(
         if not isinstance(item, dict):
             queue.append(Reject("bad_json", f"a JSON {type(item).__name__}, not an object", where))
             continue
-        kind = item.get("_type") or _guess_type(item)
-        handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
-        if handler is None:
-            queue.append(Reject("unknown_type", f"_type {kind!r}" if kind else "no _type", where))
-            continue
         out: list[Record] = []
         pending = len(reader.pending)
         bad_numbers = reader.bad_numbers
         try:
-            handler(reader, item, out)
+            unknown = dispatch(reader, item, out)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
             del reader.pending[pending:]
             queue.append(Reject("bad_item", f"{type(exc).__name__}: {exc}"[:200], where))
+            continue
+        if unknown is not None:
+            del reader.pending[pending:]
+            queue.append(Reject("unknown_type", unknown, where))
             continue
         if reader.bad_numbers > bad_numbers:
             queue.append(Reject("bad_number", f"{reader.bad_numbers - bad_numbers} number(s) beyond 64 bits"
                                 " or not finite, left empty", where))
         captured = _retrieved_at(item)
         queue.extend(captures.link(captures.node(
-            offset, raw, line=lineno, url=item.get("url") if isinstance(item.get("url"), str) else None,
+            offset, saved, line=lineno, url=item.get("url") if isinstance(item.get("url"), str) else None,
             **({"captured_at": captured, "time_source": "retrieved_at"} if captured is not None else {})), out))
         if len(reader.pending) >= _MINHASH_BATCH or (not reader.pending and len(queue) >= _MINHASH_BATCH):
             reader.fill_minhashes()

@@ -10,15 +10,24 @@ inside it, ``bad_json`` for a syntax error), with the byte offset.
 
 Representation:
 
-- Chats are keyed ``channel<id>`` (Telegram's ``from_id`` for posts signed by a
-  channel is ``channel<id>`` too); a channel is itself an Account
+- Chats are keyed by their peer: ``channel<id>`` for channels and supergroups (and chats
+  of unknown type), ``chat<id>`` for basic groups, ``user<id>`` for personal chats. Ids
+  are normalised (:func:`collectors.telegram_common.peer_key`): exports of 2018–2020
+  write a channel's id as 2**33 + id, other tools as ``-100<id>``; all are one key, so
+  two exports of one channel are one account. A channel is itself an Account
   (``account_uid("telegram", "channel<id>")``, display name = chat name). Pass
   ``username="somechannel"`` for a single-chat export to key the channel and its
   posts by its public username, as the snscrape collector does.
 - Message: Post ``post_id = "<chat key>/<message id>"``; author
   ``account_uid("telegram", from_id)`` (``user123``/``channel456``) -POSTED{time}-> Post;
-  time from ``date_unixtime`` (``date`` is local time without a zone, used only as
-  a fallback, read as UTC).
+  a numeric ``from_id`` (group exports of 2018–2020) is a peer id too, so authors are
+  keyed by id, never by display name, whenever the export gives one. Time from
+  ``date_unixtime`` (``date`` is local time without a zone, used only as a fallback,
+  read as UTC); ``edited_unixtime`` is the post's ``edited_at``.
+- Polls, to-do lists, contacts, locations, venues and games are the post's text
+  (``Poll: question`` and ``- answer`` lines…, after its own text), so the same poll
+  spread by many accounts is found as the same words; ``via_bot`` is a MENTIONS of the
+  bot.
 - Forward (``forwarded_from``): the exports give only the source's display name (and
   ``forwarded_from_id`` in some versions), not the original message id. The forward
   becomes, as in the snscrape collector, the forwarder -REPOSTED{time, repost_uid}->
@@ -28,25 +37,31 @@ Representation:
   ``forwarded_from_id`` or ``name:<display name>``, and the source account
   (``account_uid("telegram", source)``) -POSTED-> the stub. Text, links, hashtags and
   mentions belong to the stub.
+  A forward that is also a reply, or was edited, has a Post of its own (no author, no
+  text) holding its REPLIED_TO and ``edited_at``.
 - Reply (``reply_to_message_id``): Post -REPLIED_TO-> stub Post in the same chat.
 - Text is a string or a list of strings and entity dicts; entities come from
   ``text_entities`` (or the list): ``link``/``text_link`` -> LINKS_TO Url (anchor = the
   text), ``mention`` -> MENTIONS Account, ``mention_name`` -> MENTIONS
   ``user<user_id>``, ``hashtag`` -> TAGGED.
 - Photos and files next to ``result.json`` are hashed (sha256 of the bytes, the real
-  Media key) with ``hash_media=True`` (default); missing files are skipped.
+  Media key) with ``hash_media=True`` (default); images also get the perceptual hash,
+  size and type web images get, so a re-encoded copy matches; missing files are skipped.
 - Evidence: each message is a ``Capture``: its bytes in the file (the JSON object as
   written), their offset and sha256, linked to what it made. Its capture time is the
   day in the export folder's name (``ChatExport_2026-04-30``: Telegram Desktop names
   it after the day of the export; midnight UTC of that day), else unknown.
-- ``type: "service"`` messages (joins, pins…) are skipped and counted as
-  ``Reject("skipped_service")``; other unknown types are ``Reject("unknown_type")``.
+- ``type: "service"`` messages that name members (a group created with members,
+  members invited) keep the actor and the members as Accounts (by name: the export
+  gives no member ids), held by the message's capture; other service messages (joins,
+  pins…) are skipped and counted as ``Reject("skipped_service")``; other unknown types
+  are ``Reject("unknown_type")``.
+- ``collectors/telegram_html.py`` reads the HTML export into these same records.
 """
 
 from __future__ import annotations
 
 import codecs
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -56,6 +71,7 @@ from graphinv.normalize import normalise_handle, repair_surrogates, text_fingerp
 from graphinv.records import Edge, Node, Record, Reject, account_uid, hashtag_uid, media_uid, post_uid
 
 from .base import Accumulator, Captures, GzipTruncated, base_name, open_text, peek, site_edges, url_records
+from .telegram_common import chat_key, extra_text, hash_media_file, peer_key
 
 name = "telegram_export"
 description = "Telegram Desktop exports (result.json): one chat or the whole account"
@@ -63,9 +79,9 @@ description = "Telegram Desktop exports (result.json): one chat or the whole acc
 _CHUNK = 1 << 20
 _MAX_MESSAGE = 64 << 20  # one message bigger than this means the file is broken
 # Telegram Desktop names an export's folder after the day it was made.
-_EXPORT_FOLDER = re.compile(r"^(?:ChatExport|DataExport)_(\d{4}-\d{2}-\d{2})")
+EXPORT_FOLDER = re.compile(r"^(?:ChatExport|DataExport)_(\d{4}-\d{2}-\d{2})")
 _MESSAGES = re.compile(r'"messages"\s*:\s*\[')
-_HEADER = re.compile(r'"(name|type|id)"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+|null)')
+CHAT_HEADER = re.compile(r'"(name|type|id)"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+|null)')
 _STRUCTURE = re.compile(r'[\[\]{}"]')  # what changes the nesting depth, outside strings
 _STRING_END = re.compile(r'["\\]')
 # A "\ud800" escape that is not half of a pair: the only way a lone surrogate gets in
@@ -102,7 +118,10 @@ def _flatten(text: Any) -> tuple[str, list[dict]]:
     return "".join(parts), entities
 
 
-class _Reader:
+class MessageReader:
+    """The records of a chat's messages, one message dict (as ``result.json`` holds it)
+    at a time; the HTML reader hands it the messages it parses too."""
+
     def __init__(self, path: Path, hash_media: bool, minhash: bool, num_perm: int, username: str | None):
         self.path = path
         self.folder = path.parent
@@ -116,7 +135,8 @@ class _Reader:
     def chat_key(self, chat: dict) -> str:
         if self.username:
             return normalise_handle(self.username)
-        return f"channel{chat.get('id')}"
+        name = chat.get("name") if isinstance(chat.get("name"), str) else ""
+        return chat_key(chat) or normalise_handle(f"name:{name}")  # an HTML page names its chat, no id
 
     def chat_records(self, chat: dict) -> None:
         if "channel" in str(chat.get("type", "")):
@@ -128,14 +148,13 @@ class _Reader:
             })
 
     def author(self, chat: dict, msg: dict, time: int | None) -> str | None:
-        from_id = msg.get("from_id") or msg.get("actor_id")
+        from_id = peer_key(msg.get("from_id") or msg.get("actor_id"))
         display = msg.get("from") if isinstance(msg.get("from"), str) else None
-        if isinstance(from_id, str) and from_id:
-            if from_id == f"channel{chat.get('id')}":
-                key = self.chat_key(chat)
-            else:
-                key = from_id
-        elif "channel" in str(chat.get("type", "")):
+        if from_id:
+            # Group exports of 2018–2020 write a user's from_id as a number: keyed by it,
+            # not by the display name (two people of one name; a user who renamed).
+            key = self.chat_key(chat) if from_id == chat_key(chat) else from_id
+        elif "channel" in str(chat.get("type", "")) or (display and display == chat.get("name")):
             key = self.chat_key(chat)  # channel posts in old exports carry no from_id
         elif display:
             key = f"name:{display}"
@@ -179,27 +198,28 @@ class _Reader:
                     seen.add("T" + target)
                     self.acc.add("Hashtag", target, {"tag": target.split(":", 1)[1]}, time)
                     out.append(Edge("TAGGED", uid, target, _clean({"time": time, "position": position})))
+        bot = msg.get("via_bot")
+        if isinstance(bot, str) and bot.strip().lstrip("@"):
+            # Sent through an inline bot: the bot is named on the post, as a mention.
+            target = account_uid("telegram", bot.strip().lstrip("@"))
+            self.acc.add("Account", target, {"platform": "telegram", "handle": normalise_handle(bot.lstrip("@"))})
+            if ("M" + target) not in seen:
+                out.append(Edge("MENTIONS", uid, target, _clean({"time": time})))
         if self.hash_media:
             for field, role in (("photo", "photo"), ("file", "attachment"), ("thumbnail", "thumbnail")):
                 rel = msg.get(field)
                 if not isinstance(rel, str) or rel.startswith("("):
                     continue  # "(File not included. …)"
-                file = (self.folder / rel)
-                try:
-                    if not file.resolve().is_relative_to(self.folder.resolve()) or not file.is_file():
-                        continue
-                    digest = hashlib.sha256()
-                    with open(file, "rb") as handle:
-                        for block in iter(lambda: handle.read(1 << 20), b""):
-                            digest.update(block)
-                except OSError:
+                found = hash_media_file(self.folder, rel)
+                if found is None:
                     continue
-                sha = digest.hexdigest()
-                target = media_uid(sha)
+                target = media_uid(found["sha256"])
+                mime = msg.get("mime_type") if field == "file" else "image/jpeg"
                 self.acc.add("Media", target, _clean({
-                    "sha256": sha, "url": rel, "mime": msg.get("mime_type") if field == "file" else "image/jpeg",
-                    "width": msg.get("width") if isinstance(msg.get("width"), int) else None,
-                    "height": msg.get("height") if isinstance(msg.get("height"), int) else None,
+                    "sha256": found["sha256"], "phash": found.get("phash"), "url": rel,
+                    "mime": found.get("mime") or mime,
+                    "width": found.get("width") or _int(msg.get("width")),
+                    "height": found.get("height") or _int(msg.get("height")),
                 }), time)
                 out.append(Edge("HAS_MEDIA", uid, target, _clean({"time": time, "role": role})))
                 break
@@ -207,7 +227,7 @@ class _Reader:
     def message(self, chat: dict, msg: dict, out: list) -> Reject | None:
         mtype = msg.get("type", "message")
         if mtype == "service":
-            return Reject("skipped_service", str(msg.get("action", "service")))
+            return self.service(chat, msg, out)
         if mtype != "message":
             return Reject("unknown_type", f"message type {mtype!r}")
         mid = msg.get("id")
@@ -223,12 +243,16 @@ class _Reader:
         text, entities = _flatten(msg.get("text"))
         if isinstance(msg.get("text_entities"), list):
             entities = [e for e in msg["text_entities"] if isinstance(e, dict)]
+        extra = extra_text(msg)  # a poll, to-do list, contact, venue or game
+        text = f"{text}\n{extra}" if text and extra else text or extra
         prints = text_fingerprints(text, self.num_perm, self.minhash)
+        edited = to_epoch(msg.get("edited_unixtime")) or to_epoch(msg.get("edited"))
+        reply = msg.get("reply_to_message_id")
 
         forwarded = msg.get("forwarded_from")
         if isinstance(forwarded, str) or msg.get("forwarded_from_id"):
             fid = msg.get("forwarded_from_id")
-            source_key = str(fid) if fid else f"name:{forwarded}"
+            source_key = (peer_key(fid) or str(fid)) if fid else f"name:{forwarded}"
             source = account_uid("telegram", source_key)
             self.acc.add("Account", source, {"platform": "telegram", "handle": normalise_handle(source_key),
                                               "display_name": forwarded if isinstance(forwarded, str) else None})
@@ -246,6 +270,11 @@ class _Reader:
                 self.body(target, msg, text, entities, time, out)
             if author:
                 out.append(Edge("REPOSTED", author, target, _clean({"time": time, "repost_uid": uid}), key=pid))
+            if reply is not None or edited is not None:
+                # The forward is itself a reply, or was edited: a post of its own holds that.
+                out.append(Node("Post", uid, _clean({"platform": "telegram", "post_id": pid, "created_at": time,
+                                                     "edited_at": edited})))
+                self.reply(key, uid, reply, time, out)
             return None
 
         if uid in self.posts:
@@ -257,6 +286,7 @@ class _Reader:
             "account": author,
             "url": f"https://t.me/{self.username}/{mid}" if self.username else None,
             "created_at": time,
+            "edited_at": edited,
             "first_seen": time,
             "last_seen": time,
             "text": text or None,
@@ -266,15 +296,39 @@ class _Reader:
         out.append(Node("Post", uid, _clean(props)))
         if author:
             out.append(Edge("POSTED", author, uid, _clean({"time": time})))
-        reply = msg.get("reply_to_message_id")
-        if reply is not None:
-            rid = f"{key}/{reply}"
-            target = post_uid("telegram", rid)
-            if target not in self.posts:
-                out.append(Node("Post", target, {"platform": "telegram", "post_id": rid}))
-            out.append(Edge("REPLIED_TO", uid, target, _clean({"time": time})))
+        self.reply(key, uid, reply, time, out)
         self.body(uid, msg, text, entities, time, out)
         return None
+
+    def reply(self, key: str, uid: str, reply: Any, time: int | None, out: list) -> None:
+        if reply is None:
+            return
+        rid = f"{key}/{reply}"
+        target = post_uid("telegram", rid)
+        if target not in self.posts:
+            out.append(Node("Post", target, {"platform": "telegram", "post_id": rid}))
+        out.append(Edge("REPLIED_TO", uid, target, _clean({"time": time})))
+
+    def service(self, chat: dict, msg: dict, out: list) -> Reject | None:
+        """A group created or members invited: the actor and the members named are kept
+        (accounts, tied to this message's capture); other service messages are counted."""
+        members = [m for m in msg.get("members") or [] if isinstance(m, str) and m]
+        if not members:
+            return Reject("skipped_service", str(msg.get("action", "service")))
+        # Emitted here, not accumulated, so that the capture of this message holds them.
+        display = msg.get("actor") if isinstance(msg.get("actor"), str) and msg.get("actor") else None
+        actor = peer_key(msg.get("actor_id")) or (f"name:{display}" if display else None)
+        named = [(f"name:{m}", m) for m in members]
+        if actor:
+            named.append((actor, display))
+        for key, display in named:
+            out.append(Node("Account", account_uid("telegram", key), _clean({
+                "platform": "telegram", "handle": normalise_handle(key), "display_name": display})))
+        return None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _clean(props: dict) -> dict:
@@ -400,7 +454,7 @@ class _Stream:
             if match:
                 region = (tail + self.buf[self.pos : match.start()])[-65536:]
                 header: dict = {}
-                for key, value in _HEADER.findall(region):
+                for key, value in CHAT_HEADER.findall(region):
                     header[key] = json.loads(value)  # the last one before "messages" wins
                 repair_surrogates(header)  # a chat name may hold a lone surrogate too
                 self.pos = match.end()
@@ -423,10 +477,10 @@ def collect(
 ) -> Iterator[Record]:
     """Records of one Telegram Desktop export (see the module docstring)."""
     path = Path(path)
-    reader = _Reader(path, hash_media, minhash, num_perm, username)
+    reader = MessageReader(path, hash_media, minhash, num_perm, username)
     decoder = json.JSONDecoder()
     chats = 0
-    day = _EXPORT_FOLDER.search(path.parent.name)
+    day = EXPORT_FOLDER.search(path.parent.name)
     captures = Captures(path, "telegram", *((to_epoch(day.group(1)), "export folder") if day else ()))
     try:
         with open_text(path) as handle:

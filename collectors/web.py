@@ -1,6 +1,6 @@
 """Web captures: WARC / WARC.gz files and saved HTML pages.
 
-(Just over 600 lines: about 125 of them are this description of every record it
+(Near 700 lines: about 140 of them are this description of every record it
 yields; the parsing itself lives in :mod:`graphinv.web`.)
 
 Reads what web archiving tools write (Webrecorder / ArchiveWeb.page, ``wget
@@ -86,7 +86,13 @@ two captures, each verifiable on its own.
 
 Other records: ``revisit`` records (a later capture with the same payload) give the
 Url and an Observation whose ``content_sha256`` comes from the original capture when it
-is in the same file, and move the Post's ``last_seen``. ``request``, ``warcinfo``
+is in the same file (digests compared in one spelling: ``sha256:``/``sha-256:``, hex or
+base32), and move the Post's ``last_seen``; a revisit of *another* URL's page (a mirror
+republishing it) gives that URL its own Post, read from the original record's payload.
+Observation uids carry the WARC-Date's fraction of a second (``#warc.25``) when it has
+one, so captures of a page within one second stay apart. A ``.warc.gz`` gzipped as one
+stream (or in blocks that cut records) is read through its gunzipped bytes: its
+Captures have format ``warc-gunzipped`` and offsets in that stream. ``request``, ``warcinfo``
 and ``conversion`` records carry nothing the graph holds and are passed
 over, as are records for non-web URIs (``dns:``, ``urn:``).
 
@@ -95,7 +101,9 @@ Saved HTML (``.html``, ``.htm``, ``.xhtml``)
 The same page extraction. The page URL is, in order: SingleFile's ``url:`` comment or
 the browser's ``<!-- saved from url=(0042)https://… -->`` comment (where the page was
 really fetched), then ``<link rel=canonical>``, then ``og:url``; a page with none of
-them is keyed by its ``file://`` URI and has no Site or Url. Times: ``first_seen`` /
+them is keyed by the sha256 of its bytes (``post_uid("web", "sha256:<hex>")``, no ``url``: a
+local path would name the investigator's folders in every report) and has no Site or Url;
+images saved beside a page have no ``url`` either. Times: ``first_seen`` /
 ``last_seen`` and the capture time are SingleFile's ``saved date`` when present, else
 unknown (a file's modification time is when it was copied, not when the page was
 seen); ``created_at`` is the page's own publication date (``article:published_time``,
@@ -175,9 +183,12 @@ from graphinv.web.warc import (
     CHUNK,
     WARC_SUFFIXES,
     WarcEntry,
+    date_fraction,
+    digest_key,
     http_status_of,
     ip_address_of,
     is_warc,
+    payload_at,
     raw_head,
     read_warc,
     target_uri,
@@ -226,7 +237,7 @@ def _is_home(canon: str) -> bool:
 # --------------------------------------------------------------------------- the run
 
 
-class _Run:
+class WebRun:
     """State of one collect(): nodes met many times, edges already given, images by URL."""
 
     def __init__(self, path: Path, options: dict):
@@ -243,7 +254,9 @@ class _Run:
         self.edges: set[str] = set()
         self.images_by_url: dict[str, set[str]] = {}  # canonical image URL -> media uids
         self.wanted_images: list[tuple[str, str, str, int]] = []  # post, image URL, role, time
-        self.by_digest: dict[str, tuple[str, str | None]] = {}  # WARC payload digest -> sha256, post
+        # WARC payload digest (digest_key) -> sha256, post, (offset, gunzipped) of its record
+        self.by_digest: dict[str, tuple[str, str | None, tuple[int, bool]]] = {}
+        self.region: tuple[int, int] | None = None  # the WARC's place in a WACZ being read
         self.by_record_id: dict[str, tuple[int, str | None]] = {}  # WARC-Record-ID -> offset, sha256
 
     # ---- helpers
@@ -289,8 +302,9 @@ class _Run:
     def observation(self, url_uid_: str, time: int, status: int | None, *, site: str | None,
                     canon: str, post: str | None = None, final_url: str | None = None,
                     content_sha256: str | None = None, offset: int | None = None,
-                    source: str = "warc", moved: bool = False) -> list[Record]:
-        uid = observation_uid(url_uid_, time, source)
+                    source: str = "warc", moved: bool = False, fraction: str = "") -> list[Record]:
+        # Two captures of a page within one second stay two: the WARC-Date's fraction tells them apart.
+        uid = observation_uid(url_uid_, time, f"{source}.{fraction}" if fraction else source)
         props = {"entity": url_uid_, "platform": "web", "status": "moved" if moved else observation_status(status),
                  "observed_at": time, "http_status": status, "final_url": final_url,
                  "content_sha256": content_sha256, "source": source,
@@ -385,7 +399,8 @@ class _Run:
             data = local.read_bytes()
         except OSError:
             return []
-        uid, out = self.media(data, local.resolve().as_uri(), mime_of_name(local.name), time, where)
+        # No URL: the file's path would name the investigator's folders in reports.
+        uid, out = self.media(data, None, mime_of_name(local.name), time, where)
         if uid:
             out += self.edge("HAS_MEDIA", post, uid, {"time": time, "role": role})
         return out
@@ -404,25 +419,35 @@ class _Run:
 # --------------------------------------------------------------------------- WARC
 
 
-def _collect_warc(path: Path, run: _Run) -> Iterator[Record]:
-    captures = Captures(path, "warc")
-    for entry in read_warc(path, run.max_payload, run.source):
+def _collect_warc(path: Path, run: WebRun) -> Iterator[Record]:
+    yield from warc_entry_records(read_warc(path, run.max_payload, run.source), run, Captures(path, "warc"))
+
+
+def warc_entry_records(entries, run: WebRun, captures: Captures, capture_props=None) -> Iterator[Record]:
+    """The records of each WARC entry, each tied to its Capture (see the module
+    docstring); ``capture_props(entry)`` adds to a capture (a WACZ's provenance) and
+    may say where its bytes are (``uid``, ``offset``, ``format``, ``member``)."""
+    for entry in entries:
         if isinstance(entry, Reject):
             yield entry
             continue
         records = _warc_record(entry, run)
         if any(isinstance(r, Node) for r in records):
             record_id = entry.header("WARC-Record-ID")
-            yield from captures.link(captures.node(
-                entry.offset, length=entry.length, bytes_sha256=entry.record_sha256,
+            props = {"format": "warc-gunzipped"} if entry.gunzipped else {}
+            props.update(capture_props(entry) if capture_props else {})
+            uid, offset = props.pop("uid", None), props.pop("offset", entry.offset)
+            node = captures.node(
+                offset, length=entry.length, bytes_sha256=entry.record_sha256,
                 captured_at=to_epoch(entry.header("WARC-Date")), time_source="WARC-Date",
                 url=target_uri(entry.record) or None, record_id=record_id.strip("<>") if record_id else None,
-                content_sha256=entry.sha256 or None), records)
+                content_sha256=entry.sha256 or None, **props)
+            yield from captures.link(Node("Capture", uid, node.props) if uid else node, records)
         else:
             yield from records
 
 
-def _warc_record(entry: WarcEntry, run: _Run) -> list[Record]:
+def _warc_record(entry: WarcEntry, run: WebRun) -> list[Record]:
     """Records for one WARC record (request, warcinfo, conversion… records: none)."""
     if entry.rec_type not in WEB_RECORDS:
         return []
@@ -432,13 +457,14 @@ def _warc_record(entry: WarcEntry, run: _Run) -> list[Record]:
     try:
         if entry.rec_type == "metadata":
             return _warc_outcome(entry.record, run, entry.payload, entry.offset, where)
-        return _warc_content(entry.record, run, entry.payload, entry.sha256, entry.size, entry.offset, where)
+        return _warc_content(entry.record, run, entry.payload, entry.sha256, entry.size, entry.offset, where,
+                             entry.gunzipped)
     except Exception as exc:  # one odd record must not stop the file
         return [Reject("bad_record", f"{type(exc).__name__}: {exc}"[:500], where)]
 
 
-def _warc_content(record, run: _Run, data: bytes, sha: str, total: int, offset: int,
-                  where: str) -> list[Record]:
+def _warc_content(record, run: WebRun, data: bytes, sha: str, total: int, offset: int,
+                  where: str, gunzipped: bool = False) -> list[Record]:
     original = target_uri(record)
     if not original.lower().startswith(("http://", "https://")):
         return []  # dns:, urn:, about: … records are not web pages
@@ -456,17 +482,21 @@ def _warc_content(record, run: _Run, data: bytes, sha: str, total: int, offset: 
         content_type = record.rec_headers.get_header("Content-Type") or ""
     mime = content_type.split(";")[0].strip().lower()
     out: list[Record] = []
+    fraction = date_fraction(record.rec_headers.get_header("WARC-Date"))
+    digest = digest_key(record.rec_headers.get_header("WARC-Payload-Digest"))
 
     if record.rec_type == "revisit":
-        digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
-        earlier_sha, post = run.by_digest.get(digest, (None, None))
-        refers = canonical_url(record.rec_headers.get_header("WARC-Refers-To-Target-URI") or original)
-        if post and refers == canon:
+        earlier_sha, post, located = run.by_digest.get(digest, (None, None, None)) if digest else (None, None, None)
+        if post and post == post_uid("web", canon):
             out.append(Node("Post", post, {"last_seen": time}))
-        else:
-            post = None
+        elif post:
+            # Another URL serving the same page (a mirror republishing it): a Post of its
+            # own, read from the payload the revisit points at.
+            post, records = _revisited_page(run, located, canon=canon, original=original, site=site, time=time,
+                                            status=status, sha=earlier_sha, where=where)
+            out += records
         return out + run.observation(url_id, time, status, site=site, canon=canon, post=post,
-                                     content_sha256=earlier_sha, offset=offset)
+                                     content_sha256=earlier_sha, offset=offset, fraction=fraction)
 
     truncated = total > len(data)
     if truncated:
@@ -491,7 +521,6 @@ def _warc_content(record, run: _Run, data: bytes, sha: str, total: int, offset: 
                     moved = _site_of(final_canon) != _site_of(canon)
                     out += run.edge("LINKS_TO", url_id, final_uid, {"time": time, "anchor": f"redirect {status}"})
     ok = status is None or 200 <= status < 300
-    digest = record.rec_headers.get_header("WARC-Payload-Digest")
     if ok and data and looks_like_html(mime, data):
         html, _ = decode_html(data, charset_of(content_type))
         page = parse_page(html, original, run.max_text)
@@ -509,15 +538,31 @@ def _warc_content(record, run: _Run, data: bytes, sha: str, total: int, offset: 
                 run.images_by_url.setdefault(canon, set()).add(media)
                 out.append(Node("Media", media, {}))  # held in the accumulator; here for its capture
     if digest and sha:
-        run.by_digest[digest] = (sha, post)
+        run.by_digest[digest] = (sha, post, (offset, gunzipped))
     if record_id:
         run.by_record_id[record_id] = (offset, sha or None)
     out += run.observation(url_id, time, status, site=site, canon=canon, post=post, final_url=final_url,
-                           content_sha256=sha or None, offset=offset, moved=moved)
+                           content_sha256=sha or None, offset=offset, moved=moved, fraction=fraction)
     return out
 
 
-def _warc_outcome(record, run: _Run, data: bytes, offset: int, where: str) -> list[Record]:
+def _revisited_page(run: WebRun, located: tuple[int, bool], *, canon: str, original: str, site: str | None,
+                    time: int, status: int | None, sha: str | None, where: str) -> tuple[str | None, list[Record]]:
+    """The Post of a URL whose revisit record points at a page captured under another
+    URL earlier in the file: that record's payload is read again (pages are not kept)."""
+    found = payload_at(run.path, located[0], run.max_payload, gunzipped=located[1], region=run.region)
+    if found is None:
+        return None, [Reject("bad_record", f"{original[:200]}: the revisited record cannot be read again", where)]
+    earlier, data = found
+    headers = earlier.http_headers
+    content_type = (headers.get_header("Content-Type") if headers is not None else None) or ""
+    html, _ = decode_html(data, charset_of(content_type))
+    page = parse_page(html, original, run.max_text)
+    return run.page(page, canon=canon, original=original, site=site, time=time,
+                    extra={"http_status": status, "content_sha256": sha}, where=where)
+
+
+def _warc_outcome(record, run: WebRun, data: bytes, offset: int, where: str) -> list[Record]:
     """A graphinv ``metadata`` record (a fetch that failed, a watch check) as an Observation;
     other metadata records carry nothing the graph holds."""
     content_type = (record.rec_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
@@ -570,7 +615,7 @@ def _warc_outcome(record, run: _Run, data: bytes, offset: int, where: str) -> li
 # --------------------------------------------------------------------------- saved HTML
 
 
-def _collect_html(path: Path, run: _Run) -> Iterator[Record]:
+def _collect_html(path: Path, run: WebRun) -> Iterator[Record]:
     where = run.source
     try:
         stat = path.stat()
@@ -589,7 +634,6 @@ def _collect_html(path: Path, run: _Run) -> Iterator[Record]:
                 digest.update(block)
     html, _ = decode_html(data)
     saved_url, saved_time = saved_origin(html)
-    file_uri = path.resolve().as_uri()
     page = parse_page(html, saved_url or "", run.max_text)
     original = next((u for u in (saved_url, page.canonical, page.og_url)
                      if u and canonical_url(u, run.expansions)), None)
@@ -597,7 +641,9 @@ def _collect_html(path: Path, run: _Run) -> Iterator[Record]:
     # modification time is when it was last copied, not when the page was seen.
     time = saved_time
     if original is None:
-        canon, url_id, site, original = file_uri, None, None, file_uri
+        # Keyed by its content: the file's path would put the investigator's folders
+        # (and user name) into every report, and two copies of one page are one page.
+        canon, url_id, site = f"sha256:{digest.hexdigest()}", None, None
     else:
         if saved_url is None:  # links were resolved against nothing: redo with the page URL
             page = parse_page(html, original, run.max_text)
@@ -619,7 +665,7 @@ def _collect_html(path: Path, run: _Run) -> Iterator[Record]:
 def collect(path, **options) -> Iterator[Record]:
     """Records of one WARC / WARC.gz file or saved HTML page (see the module docstring)."""
     path = Path(path)
-    run = _Run(path, options)
+    run = WebRun(path, options)
     lower = path.name.lower()
     if lower.endswith(HTML_SUFFIXES):
         yield from _collect_html(path, run)

@@ -59,6 +59,11 @@ class IngestSummary:
     def ingested(self) -> int:
         return sum(1 for f in self.files if f.run and not f.skipped)
 
+    @property
+    def unread(self) -> list[FileResult]:
+        """Files no collector read (or whose reading failed), "already ingested" aside."""
+        return [f for f in self.files if f.skipped and f.skipped != "already ingested"]
+
     def by_collector(self) -> dict[str, dict]:
         table: dict[str, dict] = {}
         for f in self.files:

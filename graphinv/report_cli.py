@@ -17,7 +17,12 @@ def print_ingest_summary(summary) -> None:
     for name, row in summary.by_collector().items():
         rejects = ", ".join(f"{reason}: {n}" for reason, n in sorted(row["rejects"].items())) or "-"
         files = f"{row['files']}" + (f" ({row['skipped']} skipped)" if row["skipped"] else "")
-        table.add_row(name, files, f"{row['items']:,}", f"{row['nodes']:,}", f"{row['edges']:,}", rejects)
+        shown = "not read (no collector)" if name == "(none)" else name
+        table.add_row(shown, files, f"{row['items']:,}", f"{row['nodes']:,}", f"{row['edges']:,}", rejects)
+    unread = len(summary.unread)
+    if unread:
+        table.caption = (f"{unread} file{'s' if unread > 1 else ''} not read (listed below); "
+                         "--strict makes that an error")
     Console(width=140).print(table)
     for f in summary.files:
         if f.skipped and f.skipped != "already ingested":

@@ -41,7 +41,8 @@ HOSTILE_SITE = site_uid("xss-probe.example")
 pytestmark = pytest.mark.browser
 
 PAGES = {"overview": "/", "campaigns": "/campaigns", "lineages": "/lineages", "explorer": "/explorer",
-         "console": "/console"}
+         "console": "/console", "watch": "/watch", "search": "/search?q=ostervale",
+         "campaign": "/campaign?uid=campaign:0"}
 
 
 # -- the store ----------------------------------------------------------------------------
@@ -97,18 +98,26 @@ def write_hostile_campaign(store) -> None:
                                                    "state": "complete", "items": 2}]))
     store.upsert_nodes("Account", pd.DataFrame([{"uid": HOSTILE_ACCOUNT, "platform": "twitter", "handle": "xss_probe",
                                                  "display_name": XSS_IMG, "bio": XSS_SCRIPT, "runs": [run]}]))
-    posts = [{"uid": post_uid("twitter", f"99000000{i}"), "platform": "twitter", "post_id": f"99000000{i}",
-              "account": HOSTILE_ACCOUNT, "text": text, "url": "https://twitter.com/xss_probe/status/1",
-              "created_at": t0 + 10 * i, "source_file": "captures/hostile <b>.jsonl", "runs": [run]}
-             for i, text in enumerate([f"Look {XSS_SCRIPT} here", f"And {XSS_IMG} there"])]
+    # Two members post the same two hostile texts seconds apart, each post read from its
+    # own line of a capture file whose name is hostile too.
+    authors = [HOSTILE_ACCOUNT, *others[:1]]
+    texts = [f"Look {XSS_SCRIPT} here", f"And {XSS_IMG} there"]
+    posts = [{"uid": post_uid("twitter", f"99000{a}{i}"), "platform": "twitter", "post_id": f"99000{a}{i}",
+              "account": author, "text": text, "text_hash": f"{i:040x}", "url": "https://twitter.com/xss_probe/status/1",
+              "created_at": t0 + 10 * i + 3 * a, "runs": [run]}
+             for a, author in enumerate(authors) for i, text in enumerate(texts)]
     store.upsert_nodes("Post", pd.DataFrame(posts))
+    captures = [{"uid": f"capture:{'d' * 16}:{100 * n}", "format": "jsonl", "source_file": "captures/hostile <b>.jsonl",
+                 "offset": 100 * n, "length": 90, "line": n + 1, "bytes_sha256": f"{n:064x}", "time_source": "unknown",
+                 "runs": [run]} for n in range(len(posts))]
+    store.upsert_nodes("Capture", pd.DataFrame(captures))
     store.upsert_nodes("Site", pd.DataFrame([{"uid": HOSTILE_SITE, "domain": "xss-probe.example",
                                               "title": f"{XSS_IMG} probe page", "runs": [run]}]))
     store.upsert_nodes("Campaign", pd.DataFrame([{
         "uid": HOSTILE_CAMPAIGN, "label": "hostile strings probe", "size": 1 + len(others),
         "modalities": ["text"], "first_time": t0, "last_time": t0 + 10, "objects": 1}]))
-    store.upsert_edges("POSTED", pd.DataFrame([{"src": HOSTILE_ACCOUNT, "dst": p["uid"], "time": p["created_at"]}
-                                               for p in posts]))
+    store.upsert_edges("POSTED", pd.DataFrame([{"src": p["account"], "dst": p["uid"], "time": p["created_at"],
+                                                "capture": c["uid"]} for p, c in zip(posts, captures)]))
     store.upsert_edges("MEMBER_OF", pd.DataFrame([{"src": a, "dst": HOSTILE_CAMPAIGN, "role": "member",
                                                    "degree": 1.0} for a in [HOSTILE_ACCOUNT, *others]]))
     store.upsert_edges("EVIDENCE", pd.DataFrame([{"src": HOSTILE_CAMPAIGN, "dst": p["uid"], "time": p["created_at"],
@@ -269,6 +278,35 @@ def test_every_page_loads_without_console_errors(driver, server, demo_uri, page)
     assert "Error" not in driver.title
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_fits_a_phone(driver, server, demo_uri, page):
+    """390 px wide: no sideways scroll of the page, and every navigation link reachable
+    (the link row scrolls on its own)."""
+    driver.set_window_size(390, 844)
+    try:
+        open_page(driver, server, PAGES[page])
+        time.sleep(0.8)
+        shot(driver, f"phone-{demo_uri[0]}-{page}")
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
+        nav = driver.find_element("id", "nav")
+        links = nav.find_elements("css selector", "a")
+        assert len(links) >= 6 and all(link.is_displayed() or link.size["width"] > 0 for link in links)
+        assert driver.execute_script("return arguments[0].scrollWidth > arguments[0].clientWidth "
+                                     "|| arguments[0].getBoundingClientRect().right <= 390", nav)
+    finally:
+        driver.set_window_size(1440, 1100)
+
+
+def test_the_header_search_box_finds_and_links(driver, server):
+    open_page(driver, server, "/")
+    box = driver.find_element("id", "search-box")
+    box.send_keys("ostervale\n")
+    wait_for(driver, lambda d: d.find_elements("css selector", ".search-hit"))
+    assert "/search?q=ostervale" in driver.current_url
+    first = driver.find_element("css selector", ".search-hit a")
+    assert first.get_attribute("href").split("/", 3)[3].startswith("entity?uid=")
+
+
 def test_clicking_a_campaign_shows_its_members(driver, server, demo_uri):
     from selenium.webdriver.common.by import By
 
@@ -412,7 +450,7 @@ def test_hostile_strings_render_as_text(driver, server, demo_uri):
     time.sleep(1.0)
     evidence = driver.find_element(By.ID, "campaign-evidence").text
     assert XSS_SCRIPT in evidence and XSS_IMG in evidence
-    assert "captures/hostile <b>.jsonl" in evidence
+    assert "hostile <b>.jsonl:1" in evidence
     _assert_no_script_ran(driver)
     full_shot(driver, f"{demo_uri[0]}-hostile-campaign")
 

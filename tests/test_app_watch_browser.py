@@ -141,7 +141,9 @@ def test_evidence_of_one_entity_lists_its_observations_with_file_and_offset(driv
     table = wait_for(driver, lambda d: d.find_element(By.ID, "watch-evidence-table"))
     assert "Evidence: old-site.test" in driver.find_element(By.ID, "watch-evidence").text
     rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
-    assert len(rows) == 5  # three checks, the captured page, the WARC observation of its URL
+    # three checks, and the about page's response record: the WARC observation of its URL
+    # and the captured page are one capture, shown once
+    assert len(rows) == 4
     cells = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")] for tr in rows]
     assert [c[0] for c in cells[:3]] == ["2026-03-04 00:00:00Z", "2026-03-03 00:00:00Z", "2026-03-01 00:00:00Z"]
     moved = cells[1]
@@ -149,7 +151,7 @@ def test_evidence_of_one_entity_lists_its_observations_with_file_and_offset(driv
     assert moved[7] == f"{WARC}@1234"
     sha = rows[1].find_element(By.CSS_SELECTOR, ".sha")
     assert sha.text == SHA_MOVED[:12] + "…" and sha.get_attribute("title") == SHA_MOVED
-    assert cells[3][1] == "capture" and cells[3][7] == "captures/sites.warc.gz@555"
+    assert cells[3][1] == "observation" and cells[3][7] == "captures/sites.warc.gz@555"
     full_shot(driver, f"{watch_uri[0]}-watch-evidence")
     assert severe_logs(driver) == []
 

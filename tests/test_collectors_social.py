@@ -59,7 +59,8 @@ def sns():
 
 
 def test_table_and_detection():
-    assert [c.name for c in COLLECTORS] == ["snscrape", "telegram_export", "web", "csv_tables"]
+    assert [c.name for c in COLLECTORS] == ["snscrape", "twarc", "telegram_export", "telegram_html",
+                                            "mastodon_outbox", "web", "wacz", "csv_tables"]
     assert get_collector("web").name == "web"  # in the table even before it is imported
     assert find_collector(SNSCRAPE) is snscrape
     assert find_collector(TG_SINGLE) is telegram_export

@@ -562,7 +562,11 @@ def test_saved_html_canonical_then_file_uri(tmp_path):
     bare = tmp_path / "bare.html"
     bare.write_text("<p>nothing says where this came from <a href='https://x.net/'>x</a>")
     records = collect(bare)
-    assert set(nodes(records, "Post")) == {post_uid("web", bare.resolve().as_uri())}
+    # Keyed by its bytes, never by the investigator's path (it names their folders).
+    sha = hashlib.sha256(bare.read_bytes()).hexdigest()
+    assert set(nodes(records, "Post")) == {post_uid("web", f"sha256:{sha}")}
+    assert not any(str(tmp_path) in str(v) for r in records if isinstance(r, Node) and r.kind != "Capture"
+                   for v in r.props.values())
     assert merged(records, "Site") == {site_uid("x.net"): merged(records, "Site")[site_uid("x.net")]}
 
 

@@ -237,7 +237,7 @@ def test_every_skipped_file_has_its_real_reason(store, tmp_path, monkeypatch):
     reasons = {Path(f.path).name: f.skipped for f in summary.files}
     assert reasons == {
         "ok.jsonl": "",
-        "utf16.jsonl": "UTF-16 text: no collector reads it; save it as UTF-8",
+        "utf16.jsonl": "",  # snscrape output saved on Windows is read (issue #16)
         "utf16be.txt": "UTF-16 text: no collector reads it; save it as UTF-8",
         "notes.txt": "no collector reads this file",
         "locked.txt": "unreadable: Permission denied",
@@ -248,7 +248,7 @@ def test_every_skipped_file_has_its_real_reason(store, tmp_path, monkeypatch):
         "sock": "a socket, not a regular file",
         "locked_dir": "unreadable folder: Permission denied",
     }
-    assert post_count(store) == 1 and [r["state"] for r in runs(store)] == ["complete"]
+    assert post_count(store) == 2 and [r["state"] for r in runs(store)] == ["complete", "complete"]
 
 
 def test_control_characters_in_names_are_escaped_when_printed(store, tmp_path, capsys):
@@ -451,3 +451,135 @@ def test_fuzz_csv_tables(rows, header):
                 continue
             records, rejects = _read(csv_tables, table(Path(folder, f"{n}.csv"), [row]))
             assert records or rejects, f"row neither ingested nor rejected: {row!r}"
+
+
+# WARC: real records written by warcio, then cut, spliced or flipped at random places.
+_http_body = st.binary(max_size=300) | st.sampled_from([b"<html><title>t</title><p>x</p></html>",
+                                                       b"<" * 200, b"\x00\xff" * 50, b""])
+
+
+@FUZZ
+@given(bodies=st.lists(_http_body, min_size=1, max_size=3), cut=st.integers(0, 4000),
+       flips=st.lists(st.integers(0, 4000), max_size=3), gz=st.booleans())
+def test_fuzz_warc(bodies, cut, flips, gz):
+    """Whatever happens to a WARC's bytes, reading it never raises: records come out
+    valid and storable, or a Reject says why reading stopped."""
+    import io
+    import tempfile
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from collectors import web
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=gz)
+    for n, body in enumerate(bodies):
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(
+            f"https://fuzz.example/{n}", "response", payload=io.BytesIO(body), http_headers=headers,
+            warc_headers_dict={"WARC-Date": "2026-03-01T00:00:00Z"}))
+    data = bytearray(buffer.getvalue())
+    for at in flips:
+        if data:
+            data[at % len(data)] ^= 0x5A
+    data = bytes(data[: max(1, cut)]) if cut < len(data) else bytes(data)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "f.warc.gz" if gz else "f.warc")
+        path.write_bytes(data)
+        _read(web, path)
+
+
+# HTML: random markup, unclosed and deeply nested tags, odd charsets.
+_tag = st.sampled_from(["div", "p", "a", "script", "style", "main", "article", "title", "meta", "img", "!--", "svg"])
+_markup = st.lists(st.one_of(_tag.map(lambda t: f"<{t}>"), _tag.map(lambda t: f"</{t}>"), _text,
+                             st.sampled_from(["<a href='javascript:x'>", "<img src='data:image/png;base64,!!'>",
+                                              "<meta charset='x-unknown'>", "<base href='//evil/'>", "&#0;",
+                                              "<!-- saved from url=(0005)abc -->"])), max_size=30)
+
+
+@FUZZ
+@given(parts=_markup, depth=st.integers(0, 3000))
+def test_fuzz_saved_html(parts, depth):
+    import tempfile
+
+    from collectors import web
+
+    page = "<html><body>" + "<div>" * depth + "".join(parts) + "</body></html>"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "page.html")
+        path.write_text(page, encoding="utf-8", errors="surrogatepass")
+        records, rejects = _read(web, path)
+        assert records or rejects
+
+
+@FUZZ
+@given(text=st.text(max_size=80) | st.lists(st.sampled_from(
+    ["MATCH", "(n)", "RETURN", "n", ";", "CALL", "db.labels()", "COPY", "'", '"', "`", "//", "/*", "*/", "$x",
+     "LOAD", "FROM", "apoc", ".", "{", "}", "WITH", "CREATE", "\n"]), max_size=12).map(" ".join))
+def test_fuzz_query_gate(text):
+    """The gate answers every text with the statement to run or a ReadOnlyError; what it
+    lets through starts with a read clause and holds no write or file word outside strings."""
+    from graphinv.errors import ReadOnlyError
+    from graphinv.store.gate import FIRST_WORDS, FORBIDDEN, _tokens, check_read
+
+    try:
+        statement = check_read(text)
+    except ReadOnlyError:
+        return
+    words = [(kind, value) for kind, value in _tokens(statement)]
+    assert words and words[0][1].upper() in FIRST_WORDS
+    plain = [value.upper() for i, (kind, value) in enumerate(words) if kind == "word"
+             and (i == 0 or words[i - 1][1] not in (".", ":", "$"))
+             and (i + 1 == len(words) or words[i + 1][1] != ":")]
+    assert not FORBIDDEN & set(plain), statement
+    assert ";" not in [value for kind, value in words if kind == "semicolon"]
+
+
+def test_a_reader_opens_a_store_whose_writer_was_killed(tmp_path):
+    """kill -9 after a write, before any clean close: the app (a read-only open) still
+    opens the store and sees what was committed."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "killed.lbug"
+    script = ("import os, pandas as pd\n"
+              "from graphinv.store import open_store\n"
+              f"store = open_store('embedded:{path}')\n"
+              "store.upsert_nodes('Account', pd.DataFrame({'uid': [f'account:twitter:a{i}' for i in range(500)],"
+              " 'handle': [f'a{i}' for i in range(500)]}))\n"
+              "os.kill(os.getpid(), 9)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == -9, done.stderr
+    from graphinv.store import open_store
+
+    with open_store(f"embedded:{path}", read_only=True) as store:
+        assert int(store.query("MATCH (a:Account) RETURN count(a) AS n").iloc[0, 0]) == 500
+
+
+@pytest.mark.parametrize("store_uri", ["embedded"], indirect=True)
+def test_an_analysis_stopped_while_writing_leaves_the_previous_results_whole(store, tmp_path, monkeypatch):
+    from graphinv.analysis.registry import BY_NAME
+    from scripts.scenario import generate
+
+    generate(tmp_path / "data", seed=2, scale=0.5)
+    ingest_paths(store, [tmp_path / "data"])
+    coordination = BY_NAME["coordination"]
+    coordination.run(store)
+    before = store.query("MATCH (a:Account)-[:MEMBER_OF]->(c:Campaign) RETURN c.uid AS c, count(a) AS n "
+                         "ORDER BY c")
+    assert len(before) and (before["n"] > 0).all()
+    real = store.upsert_edges
+
+    def fail_on_members(kind, frame):
+        if kind == "MEMBER_OF":
+            raise KeyboardInterrupt("stopped while writing members")
+        return real(kind, frame)
+
+    monkeypatch.setattr(store, "upsert_edges", fail_on_members)
+    with pytest.raises(KeyboardInterrupt):
+        coordination.run(store)
+    monkeypatch.undo()
+    after = store.query("MATCH (a:Account)-[:MEMBER_OF]->(c:Campaign) RETURN c.uid AS c, count(a) AS n ORDER BY c")
+    assert after.equals(before)
+    assert int(store.query("MATCH (c:Campaign) RETURN count(c) AS n").iloc[0, 0]) == len(before)

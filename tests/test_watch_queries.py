@@ -73,6 +73,9 @@ def watch_observations() -> list[dict]:
     return out
 
 
+ABOUT_CAPTURE = f"capture:{'e' * 16}:555"
+
+
 def build_watch_graph(store) -> None:
     """Write the watch story into an (empty) store."""
     observations = watch_observations() + [
@@ -109,6 +112,14 @@ def build_watch_graph(store) -> None:
         {"src": url_uid(OLD_ABOUT), "dst": OLD}, {"src": ABOUT_PAGE, "dst": OLD}]))
     store.upsert_edges("LINKS_TO", pd.DataFrame([
         {"src": url_uid(OLD_HOME), "dst": url_uid(NEW_HOME), "anchor": "redirect 301", "time": T + 2 * D}]))
+    # The about page's response record: one capture, the page and the observation of its URL.
+    store.upsert_nodes("Capture", pd.DataFrame([
+        {"uid": ABOUT_CAPTURE, "format": "warc", "source_file": "captures/sites.warc.gz", "offset": 555,
+         "length": 900, "bytes_sha256": "e" * 64, "content_sha256": SHA_ABOUT, "captured_at": T - 10 * D,
+         "time_source": "WARC-Date", "url": OLD_ABOUT}]))
+    store.upsert_edges("CAPTURES", pd.DataFrame([
+        {"src": ABOUT_CAPTURE, "dst": ABOUT_PAGE},
+        {"src": ABOUT_CAPTURE, "dst": observation_uid(url_uid(OLD_ABOUT), T - 10 * D, "warc")}]))
     store.upsert_edges("REAPPEARS_AS", pd.DataFrame([
         {"src": OLD, "dst": NEW, "score": 0.9, "gap": 2 * D, "signals": ["redirect"],
          "evidence": '{"redirect": ["https://old-site.test/", "https://new-site.test:8123/"]}',

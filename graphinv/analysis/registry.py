@@ -46,7 +46,12 @@ class Analysis:
         """Read, compute and (when it stores results) write; the summary, or the report."""
         params = params if params is not None else self.params()
         result = self.compute(self.read(store, params), params)
-        return self.write(store, result) if self.write is not None else result
+        if self.write is None:
+            return result
+        # Old results out and new ones in as one commit (the embedded store): a run stopped
+        # half-way leaves the previous results whole, never campaigns without members.
+        with store.transaction():
+            return self.write(store, result)
 
 
 ANALYSES: tuple[Analysis, ...] = (

@@ -41,10 +41,11 @@ class AppContext:
 
 
 def _pages():
-    from .pages import campaigns, console, explorer, lineages, overview, watch
+    from .pages import campaigns, capture, compare, console, entity, explorer, lineages, overview, search, watch
 
     return {"/": overview, "/campaigns": campaigns, "/campaign": campaigns, "/lineages": lineages,
-            "/watch": watch, "/explorer": explorer, "/console": console}
+            "/watch": watch, "/explorer": explorer, "/console": console, "/search": search,
+            "/entity": entity, "/capture": capture, "/compare": compare}
 
 
 def create_app(store_uri: str | None = None, store: GraphStore | None = None,

@@ -28,17 +28,19 @@ NEVER = 4102444800  # 2100-01-01: the open end of a time filter
 
 # What the explorer's search looks at, per node kind (schema property names).
 SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
-    "Account": ("handle", "display_name"),
+    "Account": ("handle", "display_name", "bio"),
+    "Target": ("name",),
     "Site": ("domain", "title"),
     "Url": ("url",),
     "Identifier": ("value",),
     "Hashtag": ("tag",),
-    "Target": ("name",),
     "Media": ("sha256", "phash"),
     "Campaign": ("label",),
-    "Post": ("url", "post_id"),
+    "Post": ("url", "post_id", "title", "text"),
     "Report": ("url", "report_id"),
 }
+# The longer text shown under a hit, where a kind has one.
+SEARCH_TEXT = {"Account": "bio", "Post": "text"}
 # The readable name of a node, first non-null of these properties.
 NAME_FIELDS = ("handle", "domain", "title", "name", "label", "tag", "value", "url", "status", "source",
                "report_id", "uid")
@@ -318,9 +320,20 @@ def campaign_evidence(store, uid: str, actions: pd.DataFrame | None = None) -> p
         "time": [iso(t) for t in frame["time"]],
         "after first (s)": frame["seconds_after_first"],
         "handle": frame["handle"], "action": frame["action"], "object": frame["shown"].fillna(frame["object"]),
+        "text": [_excerpt(t) for t in frame["text"]],
         "captured": [iso(t) if t == t and t is not None else "unknown" for t in frame["captured_at"]],
         "file": [_place(r) for r in frame.to_dict("records")],
-        "sha256": frame["bytes_sha256"], "capture": frame["capture"]})
+        "sha256": frame["bytes_sha256"], "capture": frame["capture"],
+        # for the links from a row to its account and post (hidden columns)
+        "account": frame["account"], "post": frame.get("post", pd.Series([None] * len(frame)))})
+
+
+def _excerpt(text, width: int = 200) -> str:
+    """The start of a post's text, on one line ('' when there is none)."""
+    if not isinstance(text, str):
+        return ""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _place(row: dict) -> str:
@@ -416,7 +429,7 @@ def search(store, text: str, kinds: Iterable[str] | None = None, since: int = 0,
     """Entities whose uid or name fields contain ``text`` (case-insensitive), exact
     matches first, at most ``limit`` per kind."""
     needle = (text or "").strip().lower().lstrip("@")
-    columns = ["uid", "kind", "name", "detail", "first_seen", "last_seen"]
+    columns = ["uid", "kind", "name", "detail", "text", "first_seen", "last_seen"]
     if not needle:
         return pd.DataFrame(columns=columns)
     frames = []
@@ -428,11 +441,12 @@ def search(store, text: str, kinds: Iterable[str] | None = None, since: int = 0,
                             [f"toLower(coalesce(n.{f}, '')) CONTAINS $q" for f in fields])
         exact = " OR ".join(f"toLower(coalesce(n.{f}, '')) = $q" for f in fields)
         detail = f"n.{fields[1]}" if len(fields) > 1 and kind not in ("Post", "Report", "Media") else "''"
+        text = f"n.{SEARCH_TEXT[kind]}" if kind in SEARCH_TEXT else "''"
         frames.append(store.query(
             f"MATCH (n:{kind}) WHERE ({where}) "
             f"AND coalesce(n.last_seen, $since) >= $since AND coalesce(n.first_seen, $until) <= $until "
             f"RETURN n.uid AS uid, '{kind}' AS kind, {_name_expr(kind)} AS name, {detail} AS detail, "
-            f"n.first_seen AS first_seen, "
+            f"{text} AS text, n.first_seen AS first_seen, "
             f"n.last_seen AS last_seen, CASE WHEN {exact} THEN 0 ELSE 1 END AS rank "
             f"ORDER BY rank, name LIMIT $limit",
             {"q": needle, "since": int(since), "until": int(until), "limit": int(limit)}))

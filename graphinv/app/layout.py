@@ -78,11 +78,19 @@ def shell(store_label: str) -> html.Div:
             html.Nav(id=ids.NAV, className="nav", children=[
                 dcc.Link(label, href=href, className="nav-link", id=f"nav-{label.split()[0].lower()}")
                 for href, label in NAV_ITEMS]),
+            search_box(),
             html.Span(store_label, id=ids.STORE_BADGE, className="store-badge", title="store (read-only)"),
         ]),
         dcc.Download(id=ids.EXPORT_DOWNLOAD),
         dcc.Loading(type="dot", delay_show=300, children=html.Main(id=ids.PAGE, className="page")),
     ])
+
+
+def search_box() -> html.Form:
+    """The header's search form: a plain GET to /search (the Search page), from any page."""
+    return html.Form(action="/search", method="get", className="search-form", role="search", children=[
+        dcc.Input(id=ids.SEARCH_BOX, name="q", type="search", placeholder="Search accounts, sites, IDs, posts…",
+                  className="search-input", autoComplete="off")])
 
 
 def page_header(title: str, subtitle: str | None = None, *extra) -> html.Div:

@@ -32,18 +32,20 @@ from ..errors import InputError
 
 # The capture columns every evidence frame carries (see the Capture kind in schema.yaml).
 CAPTURE_COLUMNS = ["capture", "captured_at", "time_source", "format", "source_file", "source_sha256", "offset",
-                   "length", "line", "bytes_sha256", "capture_url", "record_id", "run"]
+                   "length", "line", "bytes_sha256", "capture_url", "record_id", "member", "run"]
 COLUMNS = ["time", "kind", "url", "status", "http_status", "change", "content_sha256", "warc_file",
            "warc_offset", "source", "detail", "final_url", "uid", *CAPTURE_COLUMNS]
 _CAPTURE = ("c.uid AS capture, c.captured_at AS captured_at, c.time_source AS time_source, c.format AS format, "
             "c.source_file AS source_file, c.source_sha256 AS source_sha256, c.offset AS offset, "
             "c.length AS length, c.line AS line, c.bytes_sha256 AS bytes_sha256, c.url AS capture_url, "
-            "c.record_id AS record_id, c.runs AS runs")
+            "c.record_id AS record_id, c.member AS member, c.runs AS runs")
 # Observations of the entity (and of a site's URLs), each with the capture it was read from.
 _OBSERVATIONS = (
     "MATCH (o:Observation)-[:OBSERVED]->(x) WHERE x.uid IN $targets "
     "OPTIONAL MATCH (c:Capture)-[:CAPTURES]->(o) "
+    "OPTIONAL MATCH (w:Watch)-[:WATCHES]->(x) "
     "RETURN DISTINCT o.uid AS uid, 'observation' AS kind, o.observed_at AS time, o.entity AS entity, "
+    "coalesce(x.url, w.url) AS entity_url, "
     "o.status AS status, o.http_status AS http_status, o.change AS change, o.detail AS detail, "
     "o.final_url AS final_url, o.content_sha256 AS content_sha256, o.warc_file AS warc_file, "
     "o.warc_offset AS warc_offset, o.source AS source, " + _CAPTURE)
@@ -85,7 +87,9 @@ def evidence(store, uid: str) -> pd.DataFrame:
         # A home page's observation observes both its Url and its Site: one row, with the URL.
         observed = observed.assign(_site=observed["entity"].astype(str).str.startswith("site:"))
         observed = observed.sort_values("_site", kind="stable").drop_duplicates(["uid", "capture"])
-        observed["url"] = observed["capture_url"].where(observed["capture_url"].notna(), observed["entity"])
+        # The URL the capture holds; without one (a watch check, a CSV status list), the
+        # entity's own URL or the one it is watched at.
+        observed["url"] = observed["capture_url"].fillna(observed["entity_url"]).fillna(observed["entity"])
     if not captured.empty:
         # A WARC response is both a page and an observation: its observation row shows it.
         shown = set(observed["capture"].dropna()) if not observed.empty else set()
@@ -134,22 +138,23 @@ def capture_rows(store, uids: list[str]) -> pd.DataFrame:
 _ACTS = {
     "repost": ("MATCH (a:Account)-[r:REPOSTED]->(p:Post) WHERE a.uid IN $members AND r.time IS NOT NULL "
                "RETURN a.uid AS account, a.handle AS handle, p.uid AS object, r.time AS time, "
-               "r.capture AS capture, coalesce(p.url, p.uid) AS shown, p.text AS text"),
+               "r.capture AS capture, coalesce(p.url, p.uid) AS shown, p.text AS text, p.uid AS post"),
     "url": ("MATCH (a:Account)-[e:POSTED]->(p:Post)-[:LINKS_TO]->(u:Url) "
             "WHERE a.uid IN $members AND p.created_at IS NOT NULL "
             "RETURN a.uid AS account, a.handle AS handle, u.uid AS object, p.created_at AS time, "
-            "e.capture AS capture, u.url AS shown, p.text AS text"),
+            "e.capture AS capture, u.url AS shown, p.text AS text, p.uid AS post"),
     "text": ("MATCH (a:Account)-[e:POSTED]->(p:Post) "
              "WHERE a.uid IN $members AND p.created_at IS NOT NULL AND p.text_hash IS NOT NULL "
              "RETURN a.uid AS account, a.handle AS handle, 'text:' + p.text_hash AS object, p.created_at AS time, "
-             "e.capture AS capture, p.url AS shown, p.text AS text"),
+             "e.capture AS capture, p.url AS shown, p.text AS text, p.uid AS post"),
     "image": ("MATCH (a:Account)-[e:POSTED]->(p:Post)-[:HAS_MEDIA]->(m:Media) "
               "WHERE a.uid IN $members AND p.created_at IS NOT NULL "
               "RETURN a.uid AS account, a.handle AS handle, m.uid AS object, p.created_at AS time, "
-              "e.capture AS capture, m.url AS shown, p.text AS text"),
+              "e.capture AS capture, m.url AS shown, p.text AS text, p.uid AS post"),
 }
+# post: the post the act is (a repost: the post reposted), for a link to it
 COACTION_COLUMNS = ["account", "handle", "modality", "object", "shown", "text", "time", "seconds_after_first",
-                    "capture"]
+                    "capture", "post"]
 
 
 def campaign_coactions(store, campaign: str) -> pd.DataFrame:
@@ -327,15 +332,31 @@ def verify_row(row: dict, folders=()) -> str:
 
 def read_capture(row: dict, folders=()) -> bytes | None:
     """The bytes of a capture, cut out of its file again; None when the file is missing.
-    A .gz source other than a WARC is read gunzipped (its offsets are in that stream)."""
+    A .gz source other than a WARC is read gunzipped (its offsets are in that stream), as
+    is a WARC gzipped whole (format ``warc-gunzipped``); a capture naming a ``member``
+    (a WACZ's deflated WARC) is read from that zip member."""
+    import gzip
+    import zipfile
+
     from collectors.base import open_binary
 
     path = locate(row["source_file"], folders)
     if not path.is_file():
         return None
     offset, length = int(row["offset"]), int(row["length"])
-    gunzip = row.get("format") != "warc" and path.name.lower().endswith(".gz")
-    with (open_binary(path) if gunzip else open(path, "rb")) as handle:
+    member = row.get("member") if isinstance(row.get("member"), str) else None
+    gunzip = row.get("format") == "warc-gunzipped" or (
+        row.get("format") != "warc" and not member and path.name.lower().endswith(".gz"))
+    if member:
+        with zipfile.ZipFile(path) as package, package.open(member) as stored:
+            handle = gzip.GzipFile(fileobj=stored) if gunzip else stored
+            _skip(handle, offset)
+            return handle.read(length)
+    if gunzip and not path.name.lower().endswith(".gz"):
+        handle = gzip.open(path, "rb")  # a gzipped WARC named .warc
+    else:
+        handle = open_binary(path) if gunzip else open(path, "rb")
+    with handle:
         if gunzip:
             _skip(handle, offset)
         else:

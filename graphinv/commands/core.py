@@ -23,9 +23,15 @@ def schema():
 @click.option("--force", is_flag=True, help="Re-read files already ingested (idempotent).")
 @click.option("--columns", multiple=True, metavar="FIELD=COLUMN",
               help="Column mapping for CSV share tables, e.g. --columns account_id=user_id")
+@click.option("--strict", is_flag=True,
+              help="Exit with an error when any file could not be read (no collector reads it, or it failed).")
 @store_option
-def ingest(paths, force, columns, store_uri):
-    """Ingest captures (files or folders of mixed formats) into the store."""
+def ingest(paths, force, columns, strict, store_uri):
+    """Ingest captures (files or folders of mixed formats) into the store.
+
+    Files no collector reads are listed and counted, and the rest is ingested: folders
+    of captures usually hold notes, screenshots and hash lists too. With --strict any
+    such file makes the exit status 1 (for scripts that must know all was read)."""
     from collectors import csv_tables
 
     from ..ingest import ingest_paths
@@ -48,6 +54,9 @@ def ingest(paths, force, columns, store_uri):
         raise click.ClickException("nothing could be read from the given paths "
                                    "(see the table above for what was skipped and why)")
     click.echo("store: " + ", ".join(f"{k}={v}" for k, v in counts.items() if v))
+    if strict and summary.unread:
+        raise click.ClickException(f"--strict: {len(summary.unread)} file(s) could not be read "
+                                   "(listed above)")
 
 
 @main.command()

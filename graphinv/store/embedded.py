@@ -24,7 +24,7 @@ from ..errors import ReadOnlyError, StoreError
 from ..schema import ladybug_ddl, ladybug_migrations
 from .base import GraphStore
 from .frames import merge_with_stored, to_arrow
-from .dialect import hint
+from .dialect import hint, to_ladybug
 from .gate import Limits
 
 # Plan operators that change the database; a read query's plan has none of them.
@@ -155,6 +155,7 @@ class EmbeddedStore(GraphStore):
             self._execute("COMMIT")
 
     def _query(self, cypher: str, params: dict, write: bool, limits: Limits | None) -> pd.DataFrame:
+        cypher = to_ladybug(cypher)  # labels(n)[0], type(r)… answer as on Neo4j
         if write:
             self._uid_cache.clear()
         seconds = limits.seconds if limits else None

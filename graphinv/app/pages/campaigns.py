@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
 from .. import data, ids
+from ..links import capture_href, entity_href, open_on_click
 from ..layout import (MODALITY_COLOURS, ROLE_COLOURS, colour_for, empty, export_bar, iso, legend, page_header,
                       plot_text, section, stat, table, to_datetime)
 
@@ -169,7 +170,8 @@ def detail(ctx, uid):
             section("Members' network", _network(ctx, uid, members),
                     note="Accounts of the campaign and their COORDINATED_WITH edges."),
             section("Members", table(ids.CAMPAIGN_MEMBERS, members, page_size=12,
-                                     hidden=["platform", "account"]) if not members.empty else empty("No members.")),
+                                     hidden=["platform", "account"]) if not members.empty else empty("No members."),
+                    note="Click a member for its page: its co-actions, posts and captures."),
         ]),
         section("Timeline of co-actions",
                 dcc.Graph(id=ids.CAMPAIGN_TIMELINE, figure=_timeline(actions), config={"displaylogo": False})
@@ -183,16 +185,31 @@ def detail(ctx, uid):
                     if not targets.empty else empty("No targets recorded for this campaign.")),
         ]),
         section("Evidence: the co-actions", table(ids.CAMPAIGN_EVIDENCE, evidence, page_size=10,
-                                                  wide=["object"], hidden=["capture"]) if not evidence.empty else
+                                                  wide=["object", "text"], hidden=["capture", "account", "post"])
+                if not evidence.empty else
                 empty("No co-actions recorded: run `graphinv analyze` again."),
                 note="Each member's act on an object another member acted on within the campaign's window: "
                      "seconds after the first, when it was captured (as the capture says; unknown when it does "
                      "not), the file and line or offset it was read from, and the sha256 of those bytes "
-                     "(`graphinv evidence campaign:… --verify` re-checks them)."),
+                     "(`graphinv evidence campaign:… --verify` re-checks them). Click a handle for the account, "
+                     "the object for the post, any other cell for the capture."),
     ])
 
 
+def _evidence_href(row: dict, column: str) -> str | None:
+    """A co-action row leads to its account (handle), its post (object) or its capture."""
+    if column == "handle" and row.get("account"):
+        return entity_href(row["account"])
+    if column == "object" and row.get("post"):
+        return entity_href(row["post"])
+    return capture_href(row["capture"]) if row.get("capture") else None
+
+
 def register(app, ctx):
+    open_on_click(app, ids.CAMPAIGN_MEMBERS, lambda row, _: entity_href(row["account"]) if row.get("account") else None)
+    open_on_click(app, ids.CAMPAIGN_EVIDENCE, _evidence_href)
+    open_on_click(app, ids.CAMPAIGN_OBJECTS, lambda row, _: entity_href(row["object"]) if row.get("object") else None)
+    open_on_click(app, ids.CAMPAIGN_TARGETS, lambda row, _: entity_href(row["target"]) if row.get("target") else None)
     for table_id in (ids.CAMPAIGN_TABLE, ids.OVERVIEW_CAMPAIGNS):
         @app.callback(Output(ids.URL, "href", allow_duplicate=True), Input(table_id, "active_cell"),
                       State(table_id, "derived_viewport_data"), prevent_initial_call=True)

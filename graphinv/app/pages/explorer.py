@@ -16,6 +16,7 @@ from dash import Input, Output, State, ctx as callback_ctx, dcc, html
 from ...schema import SCHEMA
 from .. import data, ids
 from ..layout import empty, error_box, export_bar, iso, kind_colour, kinds_legend, page_header, table, table_records
+from ..links import entity_link
 
 PATH = "/explorer"
 TITLE = "Explorer"
@@ -40,9 +41,12 @@ STYLESHEET = [
 
 
 def _epoch(value, end: bool = False) -> int:
-    if not value:
+    """A YYYY-MM-DD day as epoch seconds (its start, or with ``end`` its last second);
+    empty or unreadable text leaves that side of the range open."""
+    try:
+        day = date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
         return data.NEVER if end else 0
-    day = date.fromisoformat(str(value)[:10])
     moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
     return int(moment.timestamp()) + (86399 if end else 0)
 
@@ -66,9 +70,13 @@ def layout(ctx, params):
                               className="kinds", inputClassName="kind-box"),
                 html.H4("Time (edges and entities seen)"),
                 html.Div(className="dates", children=[
-                    dcc.Input(id=ids.EXPLORER_SINCE, type="date", className="input"),
+                    # Text, not the browser's date field: that one shows the locale's
+                    # month/day/year; here a day is written 2026-03-01 everywhere.
+                    dcc.Input(id=ids.EXPLORER_SINCE, type="text", placeholder="YYYY-MM-DD", debounce=True,
+                              pattern=r"\d{4}-\d{2}-\d{2}", className="input"),
                     html.Span("to"),
-                    dcc.Input(id=ids.EXPLORER_UNTIL, type="date", className="input")]),
+                    dcc.Input(id=ids.EXPLORER_UNTIL, type="text", placeholder="YYYY-MM-DD", debounce=True,
+                              pattern=r"\d{4}-\d{2}-\d{2}", className="input")]),
                 html.Div(className="results", children=[
                     html.Div(id=ids.EXPLORER_RESULTS),
                     table(RESULT_TABLE, data.search(ctx.store, "")[["name", "kind", "detail", "uid"]],
@@ -147,7 +155,9 @@ def _detail(store, uid: str) -> html.Div:
     rows = [html.Tr([html.Th(k), html.Td(iso(v) if k in ("first_seen", "last_seen", "created_at", "observed_at",
                                                             "reported_at", "started_at", "finished_at") else str(v))])
             for k, v in props.items() if k != "kind"]
-    return html.Div([html.H4(f"{props['kind']} {uid}"), html.Table(rows, className="props")])
+    return html.Div([html.H4(f"{props['kind']} {uid}"),
+                     entity_link(uid, "Open its page →", className="more-link entity-page-link"),
+                     html.Table(rows, className="props")])
 
 
 def register(app, ctx):

@@ -3,9 +3,10 @@
 A lineage reads oldest → newest. It shows each generation's active span and its
 takedown on one time axis, the gap before the next generation (the one the analysis
 stored, in days and hours: :func:`graphinv.timefmt.format_gap`, as in the report), and,
-per step, the signals that tie the two: shared
-IDs, article pairs, image hashes side by side (the store keeps hashes, not image bytes,
-so hashes are what is shown), names, links.
+per step, the signals that tie the two in plain words: shared
+IDs, links and accounts (each a link), articles and posts by their titles (and the two
+articles side by side, shared passages highlighted: :mod:`.compare`), images from their
+captures as thumbnails, names.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from dash import Input, Output, State, dcc, html
 import pandas as pd
 
 from ...timefmt import format_gap
-from .. import data, ids
+from .. import data, entity_data, ids
 from ..layout import (empty, export_bar, kind_colour, page_header, plot_text, section, stat, table,
                       to_datetime)
+from ..links import compare_href, entity_href, entity_link, open_on_click, thumbnail
 
 PATH = "/lineages"
 QUIET = ("params", "analysis_run")  # bookkeeping, not evidence: folded away
@@ -100,43 +102,99 @@ def _chain_figure(gens: pd.DataFrame, steps: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def _signal_block(name: str, value, ctx) -> html.Div:
-    """One signal's evidence, as chips (lists of values) or a table (pairs, records)."""
-    title = html.H4(name.replace("_", " "))
-    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        frame = pd.DataFrame(value)
-        return html.Div([title, table({"type": "signal", "name": name}, frame.astype(str), page_size=6,
-                                      filter=False)], className="signal")
-    if isinstance(value, dict):
-        if value and all(isinstance(v, dict) for v in value.values()):
-            frame = pd.DataFrame(value).T.reset_index(names="side")
+# Each signal of a REAPPEARS_AS step in plain words.
+SIGNAL_WORDS = {"ids": "Same tracking IDs", "articles": "Same articles", "images": "Same images",
+                "audience": "Same audience (accounts sharing both)", "outlinks": "Same links out",
+                "profile_link": "Same profile link", "display_name": "Same display name", "bio": "Same bio",
+                "posts": "Same posts", "name": "Similar name", "avatar": "Same avatar"}
+
+
+def _tokens(evidence: dict) -> list[str]:
+    """Every uid an evidence block names (old/new pairs and shared tokens)."""
+    found = []
+    for value in evidence.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict):
+                found += [str(item[k]) for k in ("old", "new", "token") if isinstance(item.get(k), str)]
+    return found
+
+
+def _share(item: dict) -> str:
+    holders = item.get("holders")
+    return f"seen on {int(holders)} in all" if isinstance(holders, (int, float)) and holders > 2 else ""
+
+
+def _pair(item: dict, name: str, names: dict, shots: dict) -> html.Div:
+    """One old → new pair: two images, two posts or articles, or two values."""
+    old, new = str(item.get("old")), str(item.get("new"))
+    if "hamming" in item or name in ("images", "avatar"):
+        bits = data.plain(item.get("hamming"))
+        how = "identical picture" if bits == 0 else f"{bits} of 64 bits differ" if bits is not None else ""
+        return html.Div([html.Div([thumbnail(shots.get(old), "before"), thumbnail(shots.get(new), "after")],
+                                  className="thumbs"), html.Span(how, className="muted")], className="pair")
+    if old.startswith(("post:", "account:", "site:")):
+        similarity = data.plain(item.get("jaccard"))
+        parts = [entity_link(old, names.get(old)), html.Span(" → ", className="muted"),
+                 entity_link(new, names.get(new))]
+        if similarity is not None:
+            parts.append(html.Span(f"  {float(similarity):.0%} of their words shared", className="muted"))
+        if name == "articles":
+            parts += [" · ", dcc.Link("side by side", href=compare_href(old, new), className="compare-link")]
+        return html.Div(parts, className="pair")
+    similarity = data.plain(item.get("similarity"))
+    return html.Div([html.Q(old), html.Span(" → ", className="muted"), html.Q(new),
+                     html.Span(f"  {float(similarity):.0%} alike" if similarity is not None else "",
+                               className="muted")], className="pair")
+
+
+def _signal_block(name: str, value, contribution, names: dict, shots: dict) -> html.Div:
+    """One signal's evidence in plain words: pairs side by side, shared things as links."""
+    words = SIGNAL_WORDS.get(name, name.replace("_", " ").capitalize())
+    title = html.H4([words, html.Span(f"  adds {float(contribution):.2f} to the score", className="muted")
+                     if contribution is not None else None])
+    items = value if isinstance(value, list) else [value]
+    shown = []
+    for item in items:
+        if isinstance(item, dict) and "old" in item and "new" in item:
+            shown.append(_pair(item, name, names, shots))
+        elif isinstance(item, dict) and "token" in item:
+            token = str(item["token"])
+            shown.append(html.Span([entity_link(token, names.get(token, token.split(":", 1)[-1])),
+                                    html.Span(f" {_share(item)}", className="muted") if _share(item) else None],
+                                   className="chip"))
+        elif isinstance(item, dict) and "more" in item:
+            shown.append(html.Span(f"and {item['more']} more", className="muted"))
+        elif isinstance(item, dict) and "value" in item:
+            shown.append(html.Q(str(item["value"]), className="chip"))
         else:
-            frame = pd.DataFrame([{"item": k, "value": data.plain(v)} for k, v in value.items()])
-        return html.Div([title, table({"type": "signal", "name": name}, frame.astype(str), page_size=6,
-                                      filter=False)], className="signal")
-    if isinstance(value, list):
-        return html.Div([title, html.Div([html.Span(str(data.plain(v)), className="chip") for v in value],
-                                         className="chips")], className="signal")
-    return html.Div([title, html.P(str(data.plain(value)))], className="signal")
+            shown.append(html.Span(str(data.plain(item)), className="chip"))
+    return html.Div([title, html.Div(shown, className="chips")], className="signal")
 
 
 def _step_card(step, ctx) -> html.Div:
     evidence = data.parse_evidence(step.evidence)
     signals = [str(s) for s in (step.signals if step.signals is not None else [])]
-    blocks = [_signal_block(name, value, ctx) for name, value in evidence.items() if name not in QUIET]
+    contributions = evidence.get("contributions") if isinstance(evidence.get("contributions"), dict) else {}
+    tokens = _tokens(evidence)
+    names = entity_data.names(ctx.store, tokens)
+    shots = entity_data.image_capture(ctx.store, [t for t in tokens if t.startswith(("media:", "avatar:"))])
+    blocks = [_signal_block(name, value, contributions.get(name), names, shots)
+              for name, value in evidence.items() if name not in QUIET and name != "contributions"]
     quiet = [f"{name}: {data.plain(evidence[name])}" for name in QUIET if name in evidence]
     return html.Div(className="step", children=[
         html.Div(className="step-head", children=[
-            html.Span(str(step.predecessor_name or step.predecessor), className="step-name"),
+            entity_link(step.predecessor, step.predecessor_name or step.predecessor, className="step-name"),
             html.Span("→", className="step-arrow"),
-            html.Span(str(step.successor_name or step.successor), className="step-name"),
+            entity_link(step.successor, step.successor_name or step.successor, className="step-name"),
             html.Span(f"score {float(step.score):.2f}" if step.score == step.score and step.score is not None
                       else "score —", className="chip chip-strong"),
             html.Span(f"gap {format_gap(step.gap)}", className="chip"),
+            dcc.Link("the two side by side →", href=compare_href(step.predecessor, step.successor),
+                     className="btn btn-small compare-sites"),
         ]),
         html.Div([html.Span("signals: ", className="muted")] +
-                 [html.Span(s.replace("_", " "), className="chip chip-signal") for s in signals],
-                 className="chips"),
+                 [html.Span(SIGNAL_WORDS.get(s, s.replace("_", " ")), className="chip chip-signal")
+                  for s in signals], className="chips"),
         html.Div(blocks or [html.P("No per-signal evidence recorded.", className="muted")], className="signals"),
         html.Details([html.Summary("analysis parameters"), html.P(" · ".join(quiet), className="muted")])
         if quiet else None,
@@ -168,12 +226,14 @@ def detail(ctx, uid):
         section("Generations", table("lineage-generations", gens_table, page_size=10, filter=False)),
         section("What ties each step", html.Div([_step_card(s, ctx) for s in steps.itertuples(index=False)],
                                                 id=ids.LINEAGE_STEPS),
-                note="Per step, the signals the analysis found and their evidence. Images are compared by "
-                     "their hashes (sha256 and perceptual hash); the store does not keep image bytes."),
+                note="Per step, the signals the analysis found and their evidence: articles and posts by their "
+                      "titles and text, images from their captures (a missing one was not captured), shared "
+                      "IDs, links and accounts as links to their pages."),
     ])
 
 
 def register(app, ctx):
+    open_on_click(app, "lineage-generations", lambda row, _: entity_href(row["uid"]) if row.get("uid") else None)
     for table_id in (ids.LINEAGE_TABLE, ids.OVERVIEW_LINEAGES):
         @app.callback(Output(ids.URL, "href", allow_duplicate=True), Input(table_id, "active_cell"),
                       State(table_id, "derived_viewport_data"), prevent_initial_call=True)

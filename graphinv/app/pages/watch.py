@@ -22,6 +22,7 @@ from dash import dcc, html
 from ...vocabulary import STATUSES
 from .. import data, ids
 from ..layout import empty, iso, page_header, plot_text, section, to_datetime
+from ..links import entity_link
 from . import lineages
 
 PATH = "/watch"
@@ -73,8 +74,10 @@ def _grid(id: str, headers: list[str], body: list[list], nowrap: tuple[int, ...]
     """A plain HTML table (cells are components: links and badges, never HTML strings);
     the columns numbered in ``nowrap`` do not wrap."""
     tight = {**CELL, "whiteSpace": "nowrap"}
+    # A floor on the width: on a phone the table scrolls sideways instead of wrapping
+    # URLs one character per line.
     return html.Div(style={"overflowX": "auto"}, children=html.Table(id=id, style={
-        "borderCollapse": "collapse", "width": "100%"}, children=[
+        "borderCollapse": "collapse", "width": "100%", "minWidth": f"{140 * len(headers)}px"}, children=[
         html.Thead(html.Tr([html.Th(h, style=HEAD) for h in headers])),
         html.Tbody([html.Tr([html.Td(cell, style=tight if j in nowrap else CELL) for j, cell in enumerate(row)],
                             style={"backgroundColor": "#f8fafc"} if i % 2 else None)
@@ -124,7 +127,8 @@ def _watch_table(frame: pd.DataFrame, members: set[str], selected: str | None) -
         inactive = row.get("active") is False
         body.append([
             html.Div([dcc.Link(name, href=href(entity), className="watch-entity", title=entity,
-                               style={"fontWeight": "650" if entity == selected else "500"}),
+                               style={"fontWeight": "650" if entity == selected else "500"}), " ",
+                      entity_link(entity, "page →", className="entity-page-link"),
                       html.Div(note, className="muted", style={"fontSize": "12px"}) if note else None,
                       html.Div("paused", className="muted", style={"fontSize": "12px"}) if inactive else None]),
             html.Span(_text(row.get("url")) or "—", style=MONO),
@@ -241,7 +245,8 @@ def evidence_view(ctx, uid: str, frame: pd.DataFrame) -> html.Section:
         body = _grid(ids.WATCH_EVIDENCE_TABLE, ["Time (UTC)", "Kind", "URL", "HTTP", "Status", "Change / detail",
                                                 "sha256", "File@offset", "Source"], rows, nowrap=(0, 1, 3, 4, 6))
     title = f"Evidence: {name}" if name and name != uid else f"Evidence: {uid}"
-    return section(title, html.P(["Every observation of ", html.Code(uid),
+    return section(title, entity_link(uid, "Its page, with every capture →", className="more-link"),
+                   html.P(["Every observation of ", html.Code(uid),
                                   ", and for a site also of its URLs and its captured pages, newest first. "
                                   "File@offset is the WARC record that holds the response."], className="note"),
                    body, dcc.Link("← all watched", href=PATH, className="back-link"), className="watch-evidence")
