@@ -107,11 +107,7 @@ def detect(path: Path) -> bool:
     UTF-16 with a BOM (as Windows tools save it)."""
     if not base_name(path).endswith(_EXTENSIONS):
         return False
-    head = peek(path, 65536)
-    encoding = text_encoding(head)
-    if encoding != "utf-8":
-        head = head[2:].decode(encoding, errors="replace").encode("utf-8")
-    head = head.removeprefix(codecs.BOM_UTF8).lstrip()
+    head = json_head(path)
     if not head.startswith(b"{"):
         return False
     first = head.split(b"\n", 1)[0]
@@ -131,6 +127,16 @@ def text_encoding(head: bytes) -> str:
     if head.startswith(codecs.BOM_UTF16_BE):
         return "utf-16-be"
     return "utf-8"
+
+
+def json_head(path: Path, size: int = 65536) -> bytes:
+    """The start of a JSON-lines file as UTF-8, whatever it was saved as (UTF-8 with or
+    without a BOM, UTF-16 with one), blanks before the first value dropped."""
+    head = peek(path, size)
+    encoding = text_encoding(head)
+    if encoding != "utf-8":
+        head = head[2:].decode(encoding, errors="replace").encode("utf-8")
+    return head.removeprefix(codecs.BOM_UTF8).lstrip()
 
 
 def read_lines(

@@ -224,6 +224,18 @@ class MessageReader:
                 out.append(Edge("HAS_MEDIA", uid, target, _clean({"time": time, "role": role})))
                 break
 
+    def read(self, chat: dict, msg: dict, where: str) -> tuple[list[Record], Reject | None]:
+        """The records of one message, or the Reject (its place ``where``) that says why
+        it gives none: one odd message never stops the file."""
+        out: list[Record] = []
+        try:
+            reject = self.message(chat, msg, out)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            reject = Reject("bad_item", f"{type(exc).__name__}: {exc}"[:200])
+        if reject is not None:
+            reject.where = where
+        return out, reject
+
     def message(self, chat: dict, msg: dict, out: list) -> Reject | None:
         mtype = msg.get("type", "message")
         if mtype == "service":
@@ -519,13 +531,8 @@ def collect(
                         if repaired:
                             yield Reject("bad_unicode", f"{repaired} string(s) with a lone surrogate kept with"
                                          " U+FFFD in its place", f"{path}:message {msg.get('id')}")
-                    out: list[Record] = []
-                    try:
-                        reject = reader.message(chat, msg, out)
-                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                        reject = Reject("bad_item", f"{type(exc).__name__}: {exc}"[:200])
+                    out, reject = reader.read(chat, msg, f"{path}:message {msg.get('id')}")
                     if reject is not None:
-                        reject.where = f"{path}:message {msg.get('id')}"
                         yield reject
                     else:
                         data = stream.buf[stream.mark:stream.pos].encode("utf-8", "surrogatepass")

@@ -378,13 +378,8 @@ def collect(path: Path, *, username: str | None = None, hash_media: bool = True,
             continue
         if msg.get("type") == "message":
             author = msg.get("from")
-        out: list[Record] = []
-        try:
-            reject = reader.message(chat, msg, out)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            reject = Reject("bad_item", f"{type(exc).__name__}: {exc}"[:200])
+        out, reject = reader.read(chat, msg, where)
         if reject is not None:
-            reject.where = where
             yield reject
             continue
         yield from captures.link(captures.node(start, data[start:end]), out)

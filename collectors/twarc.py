@@ -31,8 +31,8 @@ from typing import Any, Iterator
 
 from graphinv.records import Record
 
-from .base import MAX_LINE_BYTES, base_name, peek
-from .snscrape import text_encoding, read_jsonl
+from .base import MAX_LINE_BYTES, base_name
+from .snscrape import json_head, read_jsonl
 
 name = "twarc"
 description = "twarc / twarc2 JSONL: tweets from the Twitter API v1.1 and v2 (raw and flattened)"
@@ -48,11 +48,7 @@ def detect(path: Path) -> bool:
     v2 tweet or response (``author_id``, ``edit_history_tweet_ids``…)."""
     if not base_name(path).endswith(_EXTENSIONS):
         return False
-    head = peek(path, 65536)
-    encoding = text_encoding(head)
-    if encoding != "utf-8":
-        head = head[2:].decode(encoding, errors="replace").encode("utf-8")
-    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    head = json_head(path)
     if not head.startswith(b"{") or b'"_type"' in head[:200]:
         return False
     first = head.split(b"\n", 1)[0]
