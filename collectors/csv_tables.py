@@ -85,7 +85,8 @@ from graphinv.records import (
 from graphinv.resolve import account_ref, entity_of, is_urlish
 from graphinv.vocabulary import STATUS_SPELLINGS, STATUSES, status_of_http
 
-from .base import Accumulator, Captures, GzipTruncated, base_name, open_binary, peek, site_edges, url_records
+from .base import (MAX_LINE_BYTES, Accumulator, Captures, GzipTruncated, base_name, open_binary, peek, site_edges,
+                   url_records)
 
 name = "csv_tables"
 description = "CSV tables: shares (CooRTweet, Coordination Network Toolkit), observations, reports, targets"
@@ -350,13 +351,18 @@ class _Rows:
 
 
 class _Lines:
-    """The file's lines as text, each with where it starts in the file: read as latin-1
-    (one character per byte, so lengths are byte counts, and lines end where a text
-    reader ends them), then decoded as UTF-8, bad bytes replaced and a BOM dropped.
+    """The file's lines as text, each with where it starts in the file: split at LF only
+    (a lone CR inside a row is that row's problem, not a new line; line numbers are an
+    editor's), or at CR in a file with no LF at all; then decoded as UTF-8, bad bytes replaced and a BOM dropped.
     :meth:`take` gives the bytes of the lines read since the last call and their offset."""
 
     def __init__(self, handle):
-        self.text = io.TextIOWrapper(handle, encoding="latin-1", newline="")
+        head = handle.peek(1 << 16)[: 1 << 16] if hasattr(handle, "peek") else b""
+        # Excel for Mac's "CSV (Macintosh)" ends lines with CR alone: there, CR is the line end.
+        self.readline = (io.TextIOWrapper(handle, encoding="latin-1", newline="").readline
+                         if b"\r" in head and b"\n" not in head else None)
+        self.raw = handle
+        self.too_long: list[tuple[int, int]] = []  # (line, bytes) of lines skipped as too long
         self.offset = 0  # of the next line
         self.lineno = 0  # lines read
         self.read: list[bytes] = []
@@ -365,10 +371,16 @@ class _Lines:
         return self
 
     def __next__(self) -> str:
-        line = self.text.readline()
-        if not line:
+        if self.readline is None:
+            data = self.raw.readline(MAX_LINE_BYTES + 1)
+            if len(data) > MAX_LINE_BYTES and not data.endswith(b"\n"):
+                data = self._skip_rest(data)
+        else:
+            data = self.readline(MAX_LINE_BYTES + 1).encode("latin-1")
+            if len(data) > MAX_LINE_BYTES:
+                data = self._skip_rest(data)
+        if not data:
             raise StopIteration
-        data = line.encode("latin-1")
         self.read.append(data)
         self.offset += len(data)
         self.lineno += 1
@@ -376,10 +388,31 @@ class _Lines:
             data = data[len(codecs.BOM_UTF8):]
         return data.decode("utf-8", "replace")
 
+    def _skip_rest(self, start: bytes) -> bytes:
+        """A line over MAX_LINE_BYTES (a gzip bomb, a file with no line ends) is read on
+        in bounded chunks, not kept: it counts as ``line_too_long`` (see :attr:`too_long`)
+        and stands as an empty line, so memory stays bounded."""
+        skipped = len(start)
+        read = self.raw.readline if self.readline is None else (lambda n: self.readline(n).encode("latin-1"))
+        tail = start
+        while not tail.endswith((b"\n", b"\r")):
+            tail = read(1 << 20)
+            if not tail:
+                break
+            skipped += len(tail)
+        self.too_long.append((self.lineno + 1, skipped))
+        self.offset += skipped - 1
+        return b"\n"
+
     def take(self) -> tuple[int, bytes]:
         data = b"".join(self.read)
         self.read = []
         return self.offset - len(data), data
+
+
+def _too_long(path: Path, line: int, size: int) -> Reject:
+    return Reject("line_too_long", f"{size:,} bytes without a line end (over {MAX_LINE_BYTES:,}): skipped",
+                  f"{path}:{line}")
 
 
 class _RowError(Exception):
@@ -428,6 +461,9 @@ def collect(
         with open_binary(path) as binary:
             handle = _Lines(binary)
             first = next(handle, "")
+            if handle.too_long:
+                yield _too_long(path, *handle.too_long.pop())
+                return
             if not first.strip():
                 yield Reject("missing_columns", f"{path.name}: empty file, no header", str(path))
                 return
@@ -459,14 +495,21 @@ def collect(
             handle.take()
             while True:
                 line = handle.lineno + 1
+                fields, error = None, None
                 try:
                     fields = next(reader)
                 except StopIteration:
-                    break
+                    pass
                 except csv.Error as exc:  # e.g. a NUL byte: this row only
-                    yield Reject("bad_row", f"CSV error: {exc}", f"{path}:{reader.line_num}")
+                    error = exc
+                while handle.too_long:
+                    yield _too_long(path, *handle.too_long.pop(0))
+                if error is not None:
+                    yield Reject("bad_row", f"CSV error: {error}", f"{path}:{reader.line_num}")
                     handle.take()
                     continue
+                if fields is None:
+                    break
                 offset, data = handle.take()
                 if not fields or (len(fields) == 1 and not fields[0].strip()):
                     continue

@@ -47,6 +47,7 @@ from graphinv.records import Node, Record, Reject, capture_uid
 from graphinv.web.warc import read_warc, target_uri
 
 name = "wacz"
+SHARES_DIGESTS = True  # as the web reader: revisits resolve across the files of one ingest
 description = "WACZ web archive packages (Browsertrix, ArchiveWeb.page, py-wacz): WARCs, pages, hashes"
 
 _WARC_NAMES = (".warc", ".warc.gz")

@@ -143,7 +143,7 @@ import codecs
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 from urllib.parse import urlsplit
 
 from collectors.base import Accumulator, Captures, site_edges
@@ -164,6 +164,7 @@ from graphinv.records import (
     watch_uid,
 )
 from graphinv.web.html import (
+    MAX_DEPTH,
     MAX_TEXT,
     Page,
     charset_of,
@@ -195,6 +196,7 @@ from graphinv.web.warc import (
 )
 
 name = "web"
+SHARES_DIGESTS = True  # takes the ingest's shared `digests` option (see WebRun.by_digest)
 description = "Web captures: WARC/WARC.gz files and saved HTML pages"
 
 MAX_PAYLOAD = 20 * 1024 * 1024
@@ -202,6 +204,15 @@ MAX_OUTLINKS = 1000
 MAX_IMAGES = 200
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 WEB_RECORDS = ("response", "resource", "revisit", "metadata")
+
+
+class Located(NamedTuple):
+    """Where a WARC record is: its file, the region of a WACZ member, its offset."""
+
+    path: Path
+    region: tuple[int, int] | None
+    offset: int
+    gunzipped: bool
 
 # --------------------------------------------------------------------------- detect
 
@@ -254,8 +265,11 @@ class WebRun:
         self.edges: set[str] = set()
         self.images_by_url: dict[str, set[str]] = {}  # canonical image URL -> media uids
         self.wanted_images: list[tuple[str, str, str, int]] = []  # post, image URL, role, time
-        # WARC payload digest (digest_key) -> sha256, post, (offset, gunzipped) of its record
-        self.by_digest: dict[str, tuple[str, str | None, tuple[int, bool]]] = {}
+        # WARC payload digest (digest_key) -> sha256, post, where its record is: (file,
+        # region, offset, gunzipped). Shared by the files of one ingest when it passes
+        # ``digests``, so a revisit finds a page captured in an earlier file.
+        shared = options.get("digests")
+        self.by_digest: dict[str, tuple[str, str | None, Located]] = {} if shared is None else shared
         self.region: tuple[int, int] | None = None  # the WARC's place in a WACZ being read
         self.by_record_id: dict[str, tuple[int, str | None]] = {}  # WARC-Record-ID -> offset, sha256
 
@@ -324,12 +338,18 @@ class WebRun:
              where: str = "") -> tuple[str, list[Record]]:
         """The Post of one HTML page and everything hanging off it; (post uid, records)."""
         post = post_uid("web", canon)
+        out: list[Record] = []
+        if page.flattened:
+            # Kept, and counted: the page's text is all there, its deepest structure is not.
+            out.append(Reject("too_deep", f"{(original or canon)[:200]}: {page.flattened:,} tags nested deeper than "
+                                          f"{MAX_DEPTH} dropped before parsing (as browsers do); the text is kept",
+                              where))
         props = {"platform": "web", "post_id": canon, "url": original, "title": page.title or None,
                  "lang": page.lang or None, "text": page.text,
                  "text_hash": text_hash(page.text) if page.text else None,
                  "text_minhash": text_minhash(page.text) or None,
                  "created_at": extra.pop("created_at", time), "first_seen": time, "last_seen": time, **extra}
-        out: list[Record] = [Node("Post", post, {k: v for k, v in props.items() if v is not None})]
+        out.append(Node("Post", post, {k: v for k, v in props.items() if v is not None}))
         domain = site[len("site:"):] if site else None
         if site:
             out += self.edge("ON_SITE", post, site)
@@ -487,6 +507,11 @@ def _warc_content(record, run: WebRun, data: bytes, sha: str, total: int, offset
 
     if record.rec_type == "revisit":
         earlier_sha, post, located = run.by_digest.get(digest, (None, None, None)) if digest else (None, None, None)
+        if located is None:
+            # Counted, not silent: the page is in a capture this ingest did not read.
+            out.append(Reject("revisit_unresolved", f"{original[:200]}: a revisit of a payload ({digest}) no file "
+                                                    "of this ingest holds; ingest the earlier crawl with it for the "
+                                                    "page, the observation is kept", where))
         if post and post == post_uid("web", canon):
             out.append(Node("Post", post, {"last_seen": time}))
         elif post:
@@ -538,7 +563,7 @@ def _warc_content(record, run: WebRun, data: bytes, sha: str, total: int, offset
                 run.images_by_url.setdefault(canon, set()).add(media)
                 out.append(Node("Media", media, {}))  # held in the accumulator; here for its capture
     if digest and sha:
-        run.by_digest[digest] = (sha, post, (offset, gunzipped))
+        run.by_digest[digest] = (sha, post, Located(run.path, run.region, offset, gunzipped))
     if record_id:
         run.by_record_id[record_id] = (offset, sha or None)
     out += run.observation(url_id, time, status, site=site, canon=canon, post=post, final_url=final_url,
@@ -546,11 +571,13 @@ def _warc_content(record, run: WebRun, data: bytes, sha: str, total: int, offset
     return out
 
 
-def _revisited_page(run: WebRun, located: tuple[int, bool], *, canon: str, original: str, site: str | None,
+def _revisited_page(run: WebRun, located: Located, *, canon: str, original: str, site: str | None,
                     time: int, status: int | None, sha: str | None, where: str) -> tuple[str | None, list[Record]]:
     """The Post of a URL whose revisit record points at a page captured under another
-    URL earlier in the file: that record's payload is read again (pages are not kept)."""
-    found = payload_at(run.path, located[0], run.max_payload, gunzipped=located[1], region=run.region)
+    URL earlier in the file (or an earlier file of the ingest): that record's payload is
+    read again (pages are not kept)."""
+    found = payload_at(located.path, located.offset, run.max_payload, gunzipped=located.gunzipped,
+                       region=located.region)
     if found is None:
         return None, [Reject("bad_record", f"{original[:200]}: the revisited record cannot be read again", where)]
     earlier, data = found

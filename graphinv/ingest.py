@@ -220,6 +220,9 @@ def ingest_paths(store: GraphStore, paths: Iterable[str | Path], force: bool = F
             # Opening a FIFO would wait for a writer forever.
             raise InputError(f"{printable(p)}: {special}, not a file or folder; not read")
     inputs = list(iter_inputs(paths))
+    # WARC payload digests seen so far, shared by the WARC readers of this ingest: a
+    # revisit in one crawl finds its page in an earlier crawl's file.
+    digests: dict = {}
     summary = IngestSummary()
     job = _Ingest(store, force)
     total = sum(_size(p) for p, c in inputs if c is not None)
@@ -230,8 +233,11 @@ def ingest_paths(store: GraphStore, paths: Iterable[str | Path], force: bool = F
                 continue
             label = f"{collector.name}: {printable(path.name)}"
             bar.describe(label)
+            given = dict((options or {}).get(collector.name) or {})
+            if getattr(collector, "SHARES_DIGESTS", False):
+                given.setdefault("digests", digests)
             summary.files.append(job.add_file(
-                path, collector, options=(options or {}).get(collector.name),
+                path, collector, options=given,
                 on_record=lambda n, label=label: bar.describe(f"{label} ({n:,} records)")))
             bar.advance(_size(path))
         bar.describe("writing to the store")

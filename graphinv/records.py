@@ -31,6 +31,8 @@ PREFIX_KIND = {
     "campaign": "Campaign",
     "watch": "Watch",
     "capture": "Capture",
+    "case": "CaseFile",
+    "note": "Note",
 }
 KIND_PREFIX = {kind: prefix for prefix, kind in PREFIX_KIND.items()}
 
@@ -112,6 +114,15 @@ def capture_uid(source_sha256: str, offset: int) -> str:
     'capture:abababababababab:120'
     """
     return f"capture:{source_sha256[:16]}:{int(offset)}"
+
+
+def case_uid(name: str) -> str:
+    """A case is keyed by its name, spaces and case folded like a Target's.
+
+    >>> case_uid("  Jane  Doe harassment ")
+    'case:jane doe harassment'
+    """
+    return f"case:{' '.join(_clean(name).lower().split())}"
 
 
 def campaign_uid(index: int | str) -> str:

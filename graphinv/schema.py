@@ -44,6 +44,9 @@ class NodeKind:
     description: str
     colour: str
     properties: dict[str, Property]
+    # False for provenance and working notes (Capture, CaseFile, Note): left out of graphs,
+    # neighbourhoods and whole-graph exports unless asked for by name.
+    drawn: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,11 @@ class Schema:
         if name in self.edges:
             return self.edges[name]
         raise GraphinvError(f"unknown kind {name!r}; `graphinv schema` lists the kinds")
+
+    @property
+    def drawn(self) -> list[str]:
+        """The node kinds graphs show by default (not captures nor case notes)."""
+        return [name for name, kind in self.nodes.items() if kind.drawn]
 
 
 def _property(name: str, spec: Any) -> Property:
@@ -92,7 +100,7 @@ def load_schema(text: str | None = None) -> Schema:
     raw = yaml.safe_load(text)
     nodes = {
         name: NodeKind(name, spec.get("description", ""), spec.get("colour", "#999999"),
-                       _properties(spec.get("properties"), COMMON))
+                       _properties(spec.get("properties"), COMMON), bool(spec.get("drawn", True)))
         for name, spec in raw["nodes"].items()
     }
     edges = {}

@@ -42,7 +42,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = {"overview": "/", "campaigns": "/campaigns", "lineages": "/lineages", "explorer": "/explorer",
          "console": "/console", "watch": "/watch", "search": "/search?q=ostervale",
-         "campaign": "/campaign?uid=campaign:0"}
+         "campaign": "/campaign?uid=campaign:0", "cases": "/cases"}
 
 
 # -- the store ----------------------------------------------------------------------------

@@ -382,3 +382,24 @@ def test_read_share_table_shapes_and_errors(tmp_path):
         read_share_table(tmp_path / "missing.csv")
     with pytest.raises(InputError, match="unknown semantics"):
         run_on_table(generic, 60, 1, 0.5, semantics="other")
+
+
+def test_results_do_not_depend_on_the_order_the_store_returns_rows():
+    """Two runs over the same rows read in another order write the same edges, symmetry
+    scores included (pair orientation follows row order)."""
+    from graphinv.analysis.coordination.analysis import CoordinationParams, compute
+
+    rng = np.random.default_rng(3)
+    accounts = [f"account:twitter:a{i}" for i in range(12)]
+    rows = [{"account": accounts[int(rng.integers(12))], "object": f"url:https://x.example/{int(rng.integers(8))}",
+             "content": f"post:twitter:{n}", "time": 1_700_000_000 + int(rng.integers(0, 600))} for n in range(300)]
+    url = pd.DataFrame(rows)
+    empty = pd.DataFrame(columns=["account", "object", "content", "time"])
+    frames = {"url": url, "repost": empty, "campaign_posts": pd.DataFrame(columns=["content", "text", "url"]),
+              "authors": pd.DataFrame(columns=["object", "author"])}
+    params = CoordinationParams(modalities=("url",), window=60)
+    first = compute(frames, params).coordination.edges
+    shuffled = frames | {"url": url.sample(frac=1, random_state=7).reset_index(drop=True)}
+    second = compute(shuffled, params).coordination.edges
+    assert len(first) > 0
+    pd.testing.assert_frame_equal(first.reset_index(drop=True), second.reset_index(drop=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import networkx as nx
@@ -16,6 +17,7 @@ from graphinv.export import FORMATS, write
 from graphinv.export.graph import selection_graph
 from graphinv.export.html_graph import external_loads
 from graphinv.export.pseudonym import load_salt, pseudonym, pseudonymize
+from graphinv.schema import SCHEMA
 
 
 @pytest.fixture
@@ -105,6 +107,38 @@ def test_html_is_offline_and_escaped(graph, tmp_path):
     for hostile in ("<script>alert(1)</script>", HOSTILE_TITLE, "<img src=x"):
         assert hostile not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page or "\\u0026lt;img src=x" in page
+
+
+def _vis_data(page: str, name: str) -> list[dict]:
+    """The ``nodes`` or ``edges`` vis.DataSet of a pyvis page, as written into its script."""
+    found = re.search(name + r" = new vis\.DataSet\(\s*(\[.*?\])\s*\);", page, re.S)
+    assert found, f"no {name} DataSet in the page"
+    return json.loads(found.group(1))
+
+
+def test_html_graph_is_laid_out_with_the_legend_colours(graph, tmp_path):
+    G = selection_graph(graph, campaign=CAMPAIGN)
+    page = write(G, "html", tmp_path / "c.html")[0].read_text()
+    nodes, edges = _vis_data(page, "nodes"), _vis_data(page, "edges")
+    # Placed by the shared layout and left there: no physics to shake it into a hairball.
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) and n["physics"] is False for n in nodes)
+    assert re.search(r'"physics":\s*\{\s*"enabled":\s*false', page)
+    assert page == write(G, "html", tmp_path / "again.html")[0].read_text()  # the same drawing each time
+    # No edge labels; the relation is in the edge's tooltip.
+    assert edges and not any(e.get("label") for e in edges)
+    assert all(e["title"].startswith(("MEMBER_OF", "COORDINATED_WITH", "POSTED", "LINKS_TO", "ON_SITE",
+                                      "REPOSTED", "MENTIONS", "TARGETS", "EVIDENCE", "REPLIED_TO", "USES"))
+               for e in edges)
+    # The legend lists the kinds drawn, in the very colours of their nodes.
+    legend = dict(re.findall(r'data-kind="([^"]*)" data-colour="([^"]*)"', page))
+    kinds = {G.nodes[n["id"]]["kind"]: n["color"] for n in nodes}
+    assert legend == kinds and set(legend) == {d["kind"] for _, d in G.nodes(data=True)}
+    assert legend["Account"] == SCHEMA.nodes["Account"].colour and "group" not in nodes[0]
+    # Node size grows with links in this graph: the campaign's hub alice outsizes the target.
+    size = {n["id"]: n["size"] for n in nodes}
+    assert size[ALICE] > size[JANE]
+    # Labels drawn only where they fit; every name is still in the tooltip.
+    assert any(n["label"] for n in nodes) and all(n["title"] for n in nodes)
 
 
 def test_pseudonymize(graph, tmp_path):

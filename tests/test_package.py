@@ -404,3 +404,34 @@ def test_build_package_from_a_store(store, evidence, tmp_path):
     assert set(PAGES) <= urls  # every captured page of the site, about.html included
     assert [e["action"] for e in custody] == ["ingest", "export"]
     assert custody[0]["what"]["sha256"] == _sha((evidence["folder"] / "crawl.warc.gz").read_bytes())
+
+
+def test_a_saved_case_packages_what_it_pins_and_its_notes_beside(store, evidence, tmp_path):
+    """A case's package holds the captures behind its pins; its notes and tags go in
+    case/case.json, sealed with the rest, and never change the evidence files."""
+    from graphinv import cases
+    from graphinv.export.package import CASE_PATH, build_package
+    from graphinv.ingest import ingest_paths
+
+    ingest_paths(store, [evidence["folder"] / "crawl.warc.gz"])
+    site = "site:ostervale-facts.example"
+    uid = cases.create(store, "Ostervale sites", author="ana")
+    cases.write(store, uid, "pin", about=site, author="ana")
+    first = build_package(store, {"case": "Ostervale sites"}, tmp_path / "first.wacz")
+    cases.write(store, uid, "tag", about=site, tag="verified", author="ben")
+    cases.write(store, uid, "note", about=site, text="Same owner as the banned site.", author="ben")
+    second = build_package(store, {"case": "ostervale sites"}, tmp_path / "second.wacz")
+    alone = build_package(store, {"entity": site}, tmp_path / "alone.wacz")
+    for out in (first, second):
+        assert _failed(verify_package(out)) == {}
+    read = {}
+    for out in (first, second, alone):
+        with zipfile.ZipFile(out) as archive:
+            read[out.stem] = {name: archive.read(name) for name in archive.namelist()}
+    assert read["first"]["evidence/captures.jsonl"] == read["second"]["evidence/captures.jsonl"] \
+        == read["alone"]["evidence/captures.jsonl"]
+    findings = json.loads(read["second"]["evidence/findings.json"])["findings"]
+    assert [(f["kind"], f["uid"]) for f in findings] == [("entity", site)]
+    case = json.loads(read["second"][CASE_PATH])
+    assert [(e["entry"], e["author"]) for e in case["entries"]] == [("pin", "ana"), ("tag", "ben"), ("note", "ben")]
+    assert CASE_PATH not in read["alone"]

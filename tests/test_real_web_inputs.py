@@ -139,6 +139,41 @@ def test_whole_gzip_cut_off_keeps_the_records_before(tmp_path):
     assert_verified(records, len(kinds(records, "Capture")))
 
 
+def _members(path: Path) -> list[bytes]:
+    """The gzip members of a per-record .warc.gz, one per record (warcio's offsets)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    data = path.read_bytes()
+    with open(path, "rb") as handle:
+        iterator = ArchiveIterator(handle)
+        starts = [iterator.offset for _ in iterator]
+    return [data[a:b] for a, b in zip(starts, [*starts[1:], len(data)])]
+
+
+def test_a_record_cut_across_gzip_members_is_read_on_through_the_stream(tmp_path):
+    """Per-record members, but one record split over two members (a writer that flushes
+    mid-record): that record and every later one are read, none lost, all verifiable."""
+    members = _members(FIXTURES / "wget.warc.gz")
+    body = gzip.decompress(members[4])  # the second response
+    split = gzip.compress(body[: len(body) // 2]) + gzip.compress(body[len(body) // 2:])
+    path = tmp_path / "split.warc.gz"
+    path.write_bytes(b"".join([*members[:4], split, *members[5:]]))
+    records = read(path)
+    assert titles(records) == PAGES and rejects(records) == Counter()
+    captures = assert_verified(records, 5)
+    assert {c["format"] for c in captures} == {"warc", "warc-gunzipped"}
+
+
+def test_a_member_ending_mid_record_at_the_end_names_that_record(tmp_path):
+    members = _members(FIXTURES / "wget.warc.gz")
+    body = gzip.decompress(members[2])
+    path = tmp_path / "endmid.warc.gz"
+    path.write_bytes(b"".join([*members[:2], gzip.compress(body[: len(body) // 2])]))
+    (reject,) = [r for r in read(path) if isinstance(r, Reject)]
+    at = len(members[0]) + len(members[1])
+    assert reject.reason == "truncated_gzip" and f"inside the record at offset {at}" in reject.detail
+
+
 def test_per_record_gzip_is_read_as_before():
     records = read(FIXTURES / "wget.warc.gz")
     assert all(c.get("format") == "warc" for c in kinds(records, "Capture").values())
@@ -250,6 +285,29 @@ def test_revisit_of_another_url_gives_the_mirror_its_post(tmp_path):
     assert_verified(records, 2)
 
 
+def test_a_revisit_finds_its_page_in_an_earlier_crawl_of_the_same_ingest(store, tmp_path):
+    """Crawls deduplicated against an earlier one (Heritrix, Browsertrix): the mirror's
+    revisit in the second file gets its Post from the first file's record; alone, the
+    second file counts the revisit as unresolved instead of dropping its page silently."""
+    sha = hashlib.sha256(ARTICLE).hexdigest()
+    first, second = tmp_path / "2024-03-01.warc.gz", tmp_path / "2024-03-02.warc.gz"
+    with open(first, "wb") as out:
+        _record(WARCWriter(out, gzip=True), "https://ostervale-patriots.test/call", "response",
+                "2024-03-01T12:00:00Z", ARTICLE, digest=f"sha256:{sha}")
+    with open(second, "wb") as out:
+        _record(WARCWriter(out, gzip=True), "https://patriots-mirror.test/call", "revisit", "2024-03-02T12:00:00Z",
+                digest=f"sha256:{sha}", refers="https://ostervale-patriots.test/call")
+    alone = read(second)
+    assert rejects(alone) == Counter({"revisit_unresolved": 1}) and not kinds(alone, "Post")
+    summary = ingest_paths(store, [tmp_path])
+    assert sum((f.rejects for f in summary.files), Counter()) == Counter()
+    mirror = store.query("MATCH (p:Post) WHERE p.url = 'https://patriots-mirror.test/call' "
+                         "RETURN p.title AS title, p.text_hash AS h")
+    original = store.query("MATCH (p:Post) WHERE p.url = 'https://ostervale-patriots.test/call' "
+                           "RETURN p.text_hash AS h")
+    assert mirror["title"].tolist() == ["The call"] and mirror["h"].tolist() == original["h"].tolist()
+
+
 def test_captures_of_one_url_within_a_second_stay_apart(tmp_path):
     path = tmp_path / "fast.warc.gz"
     with open(path, "wb") as out:
@@ -272,11 +330,15 @@ def test_wacz_and_gzip_layouts_ingest_and_verify_on_the_store(store, tmp_path):
     (folder / "whole.warc.gz").write_bytes(gzip.compress((FIXTURES / "wget.warc").read_bytes()))
     for name in ("wget.wacz", "wget.warc.gz"):
         (folder / name).write_bytes((FIXTURES / name).read_bytes())
+    members = _members(FIXTURES / "wget.warc.gz")  # and a record cut across two gzip members
+    body = gzip.decompress(members[4])
+    (folder / "split.warc.gz").write_bytes(b"".join([*members[:4], gzip.compress(body[:500]),
+                                                     gzip.compress(body[500:]), *members[5:]]))
     summary = ingest_paths(store, [folder])
-    assert summary.unread == [] and summary.ingested == 4
+    assert summary.unread == [] and summary.ingested == 5
     assert all(not f.rejects for f in summary.files)
     uids = store.query("MATCH (c:Capture) RETURN c.uid AS uid")["uid"].tolist()
-    assert len(uids) == 20  # five responses in each of the four files
+    assert len(uids) == 25  # five responses in each of the five files
     rows = capture_rows(store, uids).to_dict("records")
     assert {verify_capture(r) for r in rows} == {"ok"}
     pages = store.query("MATCH (p:Post) RETURN p.post_id AS url, p.title AS title")

@@ -247,3 +247,22 @@ def test_cli_prints_the_reports_sha256_last(store, tmp_path):
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
     assert result.output.strip().splitlines()[-1] == f"sha256 {digest}  c.html"
     assert (tmp_path / "c.html.sha256").read_text() == f"{digest}  c.html\n"
+
+
+def test_a_false_positive_tag_heads_the_report_and_other_tags_are_named(store, tmp_path):
+    """A newsroom's "false positive" is said before the finding, with who, when and why;
+    other tags are named as the newsroom's, not evidence."""
+    from graphinv import cases
+
+    build_fixture_graph(store)
+    uid = cases.create(store, "checks", author="ana")
+    cases.write(store, uid, "tag", about=CAMPAIGN, tag="false positive", author="ana", now=1764000000)
+    cases.write(store, uid, "note", about=CAMPAIGN, text="Three staff of one newsroom.", author="ana")
+    cases.write(store, uid, "tag", about=NEW, tag="verified", author="ben", now=1764000000)
+    page = render_html(selection_graph(store, campaign=CAMPAIGN))
+    summary = " ".join(page[page.index('id="summary"'):page.index("How sure")].split())
+    assert "Tagged <b>false positive</b> in the case “checks” by ana on 2025-11-24" in summary
+    assert "“Three staff of one newsroom”. Check it before publishing." in summary
+    assert "“verified”" in summary and "they are not evidence" in summary
+    untagged = render_html(selection_graph(store, lineage=NEW2))
+    assert "false positive" not in untagged

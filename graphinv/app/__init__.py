@@ -41,11 +41,12 @@ class AppContext:
 
 
 def _pages():
-    from .pages import campaigns, capture, compare, console, entity, explorer, lineages, overview, search, watch
+    from .pages import (campaigns, capture, cases, compare, console, entity, explorer, lineages, overview, search,
+                        watch)
 
     return {"/": overview, "/campaigns": campaigns, "/campaign": campaigns, "/lineages": lineages,
             "/watch": watch, "/explorer": explorer, "/console": console, "/search": search,
-            "/entity": entity, "/capture": capture, "/compare": compare}
+            "/entity": entity, "/capture": capture, "/compare": compare, "/cases": cases, "/case": cases}
 
 
 def create_app(store_uri: str | None = None, store: GraphStore | None = None,
@@ -55,9 +56,13 @@ def create_app(store_uri: str | None = None, store: GraphStore | None = None,
     ``allowed_hosts`` are the host names it answers to (default: loopback and
     $GRAPHINV_APP_HOSTS, see :func:`guard_requests`)."""
     import dash
+    import dash_cytoscape
     from dash import Input, Output, State, ctx as callback_ctx, html
 
     from .layout import error_box, shell
+
+    # The Cytoscape bundle with the extensions, among them the SVG export of a graph view.
+    dash_cytoscape.load_extra_layouts()
 
     if store is None:
         store = open_store(store_uri or default_store_uri(), read_only=True)
@@ -100,6 +105,9 @@ def create_app(store_uri: str | None = None, store: GraphStore | None = None,
             return dash.no_update, f"Export failed: {exc}"
         return dash.dcc.send_bytes(content, name), f"{name} ready"
 
+    from . import timerange
+
+    timerange.register(app)
     guard_requests(app, allowed_hosts)
     if auth:
         require_basic_auth(app.server, *auth)

@@ -23,8 +23,11 @@ from ..schema import SCHEMA
 from ..timefmt import format_gap, iso
 from ..vocabulary import DOWN_STATUSES, GONE_STATUSES
 from ..store.gate import Limits
+from .memo import memoised
 
 NEVER = 4102444800  # 2100-01-01: the open end of a time filter
+# What the app writes itself (a journalist's case notes): never memoised (see .memo).
+CASE_KINDS = ("IN_CASE", "ABOUT", *dict.fromkeys(k for pair in SCHEMA.edges["IN_CASE"].between for k in pair))
 
 # What the explorer's search looks at, per node kind (schema property names).
 SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
@@ -81,9 +84,20 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 # -- overview -----------------------------------------------------------------------
 def counts(store) -> dict[str, int]:
+    """Nodes and edges per kind; the kinds of case notes, which the app writes, counted afresh."""
+    found = _counts(store)
+    for kind in CASE_KINDS:
+        match = f"MATCH ()-[n:{kind}]->()" if kind in SCHEMA.edges else f"MATCH (n:{kind})"
+        found[kind] = int(store.query(f"{match} RETURN count(n) AS c").iloc[0, 0])
+    return found
+
+
+@memoised
+def _counts(store) -> dict[str, int]:
     return store.counts()
 
 
+@memoised
 def activity(store, bucket: int = 86400) -> pd.DataFrame:
     """Posts per platform and reposts per time bucket (epoch seconds of its start)."""
     posts = store.query(
@@ -100,6 +114,7 @@ def activity(store, bucket: int = 86400) -> pd.DataFrame:
     return frame
 
 
+@memoised
 def time_span(store) -> tuple[int | None, int | None]:
     found = store.query("MATCH (p:Post) WHERE p.created_at IS NOT NULL "
                         "RETURN min(p.created_at) AS first, max(p.created_at) AS last")
@@ -108,14 +123,17 @@ def time_span(store) -> tuple[int | None, int | None]:
     return int(found.iloc[0, 0]), int(found.iloc[0, 1])
 
 
+@memoised
 def campaigns(store) -> pd.DataFrame:
     return queries.run(store, "campaigns")
 
 
+@memoised
 def takedowns(store, hours: int = 48) -> pd.DataFrame:
     return queries.run(store, "takedown_compliance", hours=hours)
 
 
+@memoised
 def reappearance_edges(store, limit: int = 5000) -> pd.DataFrame:
     """Every REAPPEARS_AS step (there are few: one per re-creation found)."""
     frames = []
@@ -167,6 +185,7 @@ def steps_in_time_order(steps: pd.DataFrame) -> pd.DataFrame:
     return steps.iloc[order].reset_index(drop=True)
 
 
+@memoised
 def lineages(store) -> pd.DataFrame:
     """One row per lineage (a chain of REAPPEARS_AS steps): its oldest member, the chain
     oldest → newest, the number of generations, the lowest step score and the longest
@@ -203,6 +222,7 @@ def lineages(store) -> pd.DataFrame:
 
 
 # -- campaigns ----------------------------------------------------------------------
+@memoised
 def campaign(store, uid: str) -> dict | None:
     props = [p for p in SCHEMA.nodes["Campaign"].properties]
     found = store.query("MATCH (c:Campaign) WHERE c.uid = $c RETURN " + ", ".join(f"c.{p} AS {p}" for p in props),
@@ -216,10 +236,12 @@ def campaign(store, uid: str) -> dict | None:
     return row
 
 
+@memoised
 def campaign_members(store, uid: str) -> pd.DataFrame:
     return queries.run(store, "campaign_members", campaign=uid)
 
 
+@memoised
 def campaign_network(store, uid: str, limit: int = 400) -> tuple[pd.DataFrame, int]:
     """COORDINATED_WITH edges between members of the campaign, heaviest first, and
     how many there are in all."""
@@ -233,6 +255,7 @@ def campaign_network(store, uid: str, limit: int = 400) -> tuple[pd.DataFrame, i
     return edges, total
 
 
+@memoised
 def campaign_coactions(store, uid: str) -> pd.DataFrame:
     """The members' co-actions that make the campaign (who acted on what, when, seconds
     after the first, read from which capture), oldest first; ``action`` is the modality."""
@@ -242,6 +265,7 @@ def campaign_coactions(store, uid: str) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
+@memoised
 def campaign_objects(store, uid: str, limit: int = 50) -> pd.DataFrame:
     """What the members shared: the posts they reposted, the URLs and the media of the
     evidence posts, each with how many members shared it and when."""
@@ -275,6 +299,7 @@ def campaign_objects(store, uid: str, limit: int = 50) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).rename(columns={"author": "by / domain"})
 
 
+@memoised
 def campaign_targets(store, uid: str, limit: int = 20) -> pd.DataFrame:
     """Whom the campaign attacks: its TARGETS, each with the members' posts about it (that
     mention, reply to or quote one of its real accounts, or mention or TARGET it: the
@@ -347,10 +372,12 @@ def _place(row: dict) -> str:
 
 
 # -- lineages -----------------------------------------------------------------------
+@memoised
 def lineage_steps(store, uid: str) -> pd.DataFrame:
     return queries.run(store, "lineage", uid=uid)
 
 
+@memoised
 def generations(store, members: list[str]) -> pd.DataFrame:
     """Per member of a lineage: its name, first and last sign of activity (posts, pages,
     'active' observations, creation), and its takedown (first removed observation)."""
@@ -424,6 +451,7 @@ def parse_evidence(text: Any) -> dict:
 
 
 # -- explorer -----------------------------------------------------------------------
+@memoised
 def search(store, text: str, kinds: Iterable[str] | None = None, since: int = 0, until: int = NEVER,
            limit: int = 50) -> pd.DataFrame:
     """Entities whose uid or name fields contain ``text`` (case-insensitive), exact
@@ -457,6 +485,18 @@ def search(store, text: str, kinds: Iterable[str] | None = None, since: int = 0,
     return found[columns].reset_index(drop=True)
 
 
+def best_connected(store, kinds: Iterable[str] = ("Account", "Site", "Target", "Identifier")) -> str | None:
+    """The uid of the entity of ``kinds`` with the most edges (None in an empty store):
+    where the Explorer opens on a store without campaigns."""
+    best = None
+    for kind in kinds:
+        found = store.query(f"MATCH (n:{_kind(kind)})-[r]-() RETURN n.uid AS uid, count(r) AS degree "
+                            "ORDER BY degree DESC, uid LIMIT 1")
+        if not found.empty and (best is None or int(found.iloc[0]["degree"]) > best[1]):
+            best = (str(found.iloc[0]["uid"]), int(found.iloc[0]["degree"]))
+    return best[0] if best else None
+
+
 def node(store, uid: str) -> dict | None:
     """Every schema property of one node, by uid."""
     from ..records import kind_of
@@ -474,13 +514,14 @@ def node(store, uid: str) -> dict | None:
     return {"kind": kind, **{k: v for k, v in row.items() if v not in (None, "")}}
 
 
+@memoised
 def neighbours(store, uid: str, kinds: Iterable[str] | None = None, since: int = 0, until: int = NEVER,
                limit: int = 100) -> tuple[pd.DataFrame, int]:
     """Nodes one step from ``uid`` (either direction, any edge kind), filtered by their
     kind and by the edge time (untimed edges always pass); at most ``limit`` rows,
     and the number of rows there are in all."""
-    # Captures are provenance, shown on evidence pages: not drawn unless asked for.
-    kinds = [_kind(k) for k in (kinds or [k for k in SCHEMA.nodes if k != "Capture"])]
+    # Captures and case notes are shown on their own pages: not drawn unless asked for.
+    kinds = [_kind(k) for k in (kinds or SCHEMA.drawn)]
     node_label, edge_label = store.kind_of("m"), store.kind_of("r", rel=True)
     direction = f"CASE WHEN {store.leaves('r', 'n')} THEN 'out' ELSE 'in' END"
     where = (f"WHERE n.uid = $uid AND {node_label} IN $kinds "
@@ -514,16 +555,19 @@ def run_cypher(store, cypher: str) -> pd.DataFrame:
 WATCH_DOWN = DOWN_STATUSES
 
 
+@memoised
 def watchlist(store, active_only: bool = False) -> pd.DataFrame:
     """One row per Watch with its last check (the ``watchlist`` query)."""
     return run_named(store, "watchlist", {"active_only": active_only})
 
 
+@memoised
 def watch_changes(store, since: int = 0) -> pd.DataFrame:
     """The watch checks that saw a change, newest first (the ``watch_changes`` query)."""
     return run_named(store, "watch_changes", {"since": since})
 
 
+@memoised
 def evidence(store, uid: str) -> pd.DataFrame:
     """Observations and captures of an entity, newest first (the ``evidence`` query,
     one row per item)."""
@@ -532,6 +576,7 @@ def evidence(store, uid: str) -> pd.DataFrame:
     return evidence_rows(store, uid)
 
 
+@memoised
 def watch_checks(store, limit: int = 20000) -> pd.DataFrame:
     """Every check of every watched entity (source 'watch'), for the timeline."""
     return store.query(

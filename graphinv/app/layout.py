@@ -16,13 +16,14 @@ import pandas as pd
 from dash import dash_table, dcc, html
 
 from ..export import FORMATS
+from ..export.layout import kind_colour
 from ..schema import SCHEMA
 from ..timefmt import is_time_column
 from . import ids
 from .data import plain
 
 NAV_ITEMS = (("/", "Overview"), ("/campaigns", "Campaigns"), ("/lineages", "Lineages"),
-             ("/watch", "Watchlist"), ("/explorer", "Explorer"), ("/console", "Cypher console"))
+             ("/watch", "Watchlist"), ("/explorer", "Explorer"), ("/cases", "Cases"), ("/console", "Cypher"))
 
 # Colours for what the schema does not colour: member roles and coordination modalities.
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
@@ -37,11 +38,6 @@ def colour_for(value: str, known: dict[str, str]) -> str:
     if value in known:
         return known[value]
     return PALETTE[sum(map(ord, str(value))) % len(PALETTE)]
-
-
-def kind_colour(kind: str) -> str:
-    node = SCHEMA.nodes.get(kind)
-    return node.colour if node else "#999999"
 
 
 def iso(value: Any, seconds: bool = False) -> str | None:
@@ -79,7 +75,7 @@ def shell(store_label: str) -> html.Div:
                 dcc.Link(label, href=href, className="nav-link", id=f"nav-{label.split()[0].lower()}")
                 for href, label in NAV_ITEMS]),
             search_box(),
-            html.Span(store_label, id=ids.STORE_BADGE, className="store-badge", title="store (read-only)"),
+            html.Span(store_label, id=ids.STORE_BADGE, className="store-badge", title=f"store: {store_label}"),
         ]),
         dcc.Download(id=ids.EXPORT_DOWNLOAD),
         dcc.Loading(type="dot", delay_show=300, children=html.Main(id=ids.PAGE, className="page")),
@@ -115,7 +111,9 @@ def legend(title: str, items: Iterable[tuple[str, str]], shape: str = "dot") -> 
     return html.Div(className="legend", children=[
         html.Span(title, className="legend-title"),
         *[html.Span(className="legend-item", children=[
-            html.Span(className=f"legend-{shape}", style={"backgroundColor": colour}), html.Span(label)])
+            # the ring shape draws in currentColor, the others fill with the background
+            html.Span(className=f"legend-{shape}", style={"backgroundColor": colour, "color": colour}),
+            html.Span(label)])
           for label, colour in items]])
 
 

@@ -5,6 +5,8 @@ comparison, and the links and click handlers the pages use to reach them.
 '/entity?uid=account%3Atwitter%3Ax'
 >>> capture_href("capture:ab:12"), replay_href("capture:ab:12")
 ('/capture?uid=capture%3Aab%3A12', '/replay/capture%3Aab%3A12')
+>>> explore_href("site:example.org")
+'/explorer?uid=site%3Aexample.org'
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dash import dcc, html
 ENTITY_PATH = "/entity"
 CAPTURE_PATH = "/capture"
 COMPARE_PATH = "/compare"
+EXPLORER_PATH = "/explorer"
 REPLAY_PREFIX = "/replay/"
 
 
@@ -25,6 +28,11 @@ def entity_href(uid: str) -> str:
     if str(uid).startswith("campaign:"):
         return "/campaign?uid=" + quote(str(uid), safe="")
     return f"{ENTITY_PATH}?uid={quote(str(uid), safe='')}"
+
+
+def explore_href(uid: str) -> str:
+    """The Explorer opened on ``uid``'s neighbourhood."""
+    return f"{EXPLORER_PATH}?uid={quote(str(uid), safe='')}"
 
 
 def capture_href(uid: str) -> str:

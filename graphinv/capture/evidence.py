@@ -214,11 +214,37 @@ def lineage_entities(store, uid: str) -> list[str]:
     return list(dict.fromkeys([uid, *chain["a"], *chain["b"]]))
 
 
+def case_selections(store, name: str) -> list[dict] | None:
+    """The findings a saved case pins, each as a selection of :func:`finding_captures`
+    (a campaign or lineage as the latest analysis finds it again), or None when no case
+    has that name. Notes and tags are not evidence: they select nothing."""
+    from .. import cases
+
+    if cases.find(store, name) is None:
+        return None
+    selections = []
+    for row in cases.load(store, name).pins.to_dict("records"):
+        current = row["current"]
+        if not isinstance(current, str):
+            continue  # a finding the latest analysis no longer makes
+        kind = current.split(":", 1)[0]
+        selections.append({kind: current} if kind in ("campaign", "lineage") else {"entity": current})
+    return selections
+
+
 def _case_captures(store, name: str) -> pd.DataFrame:
-    """A case is a Target (a person or group attacked, by name or uid): its record, the
-    accounts impersonating it and the co-actions of the campaigns that attack it."""
+    """A saved case (by name or uid): the captures behind what it pins. Otherwise a
+    Target (a person or group attacked, by name or uid): its record, the accounts
+    impersonating it and the co-actions of the campaigns that attack it."""
     from ..records import target_uid
 
+    pinned = case_selections(store, name)
+    if pinned is not None:
+        if not pinned:
+            raise InputError(f"the case {name!r} pins nothing the store still holds: pin entities or findings "
+                             "from their pages first")
+        parts = [finding_captures(store, selection) for selection in pinned]
+        return pd.concat(parts, ignore_index=True).drop_duplicates("capture").reset_index(drop=True)
     uid = name if name.startswith("target:") else target_uid(name)
     if _uids(store, "MATCH (t:Target) WHERE t.uid = $uid RETURN t.uid AS uid", uid=uid) == []:
         raise InputError(f"no Target {uid} in the store (graphinv query --cypher 'MATCH (t:Target) RETURN t.name' "

@@ -162,8 +162,8 @@ def _fetch_nodes(store, uids: set[str] | None) -> dict[str, tuple[str, dict]]:
             by_kind.setdefault(kind_of(uid), []).append(uid)
     nodes = {}
     for kind, node_kind in SCHEMA.nodes.items():
-        if (uids is not None and kind not in by_kind) or (uids is None and kind == "Capture"):
-            continue  # a whole-graph export leaves captures to evidence packages
+        if (uids is not None and kind not in by_kind) or (uids is None and not node_kind.drawn):
+            continue  # a whole-graph export leaves captures to evidence packages, case notes to cases
         props = list(node_kind.properties)
         cols = ", ".join(f"n.{p} AS p_{p}" for p in props)
         if uids is None:
@@ -179,8 +179,8 @@ def _fetch_nodes(store, uids: set[str] | None) -> dict[str, tuple[str, dict]]:
 def _fetch_edges(store, uids: set[str] | None) -> list[tuple[str, str, str, str, dict]]:
     edges = []
     for kind, edge_kind in SCHEMA.edges.items():
-        if uids is None and kind == "CAPTURES":
-            continue
+        if uids is None and not all(SCHEMA.nodes[a].drawn and SCHEMA.nodes[b].drawn for a, b in edge_kind.between):
+            continue  # edges of kinds a whole-graph export leaves out
         props = list(edge_kind.properties)
         cols = ", ".join(f"r.{p} AS p_{p}" for p in props)
         where = "" if uids is None else "WHERE a.uid IN $uids AND b.uid IN $uids "
@@ -237,7 +237,19 @@ def selection_graph(store, campaign: str | None = None, lineage: str | None = No
         G.graph["captures"] = finding_captures(store, {"campaign": campaign, "lineage": lineage})
         if campaign:
             G.graph["coactions"] = campaign_coactions(store, campaign)
+    G.graph["case_tags"] = _case_tags(store, G, campaign, lineage)
     return G
+
+
+def _case_tags(store, G: nx.MultiDiGraph, campaign: str | None, lineage: str | None) -> list[dict]:
+    """What the newsroom's cases say of the selection and its nodes: tags (a "false
+    positive" above all) with who, when and their note; the report shows them."""
+    from .. import cases
+
+    tags = cases.tags(store)
+    lineages = {d.get("lineage") for *_, d in G.edges(data=True) if d.get("lineage")}
+    tags = tags[tags["current"].isin(set(G.nodes) | lineages | {campaign, lineage})]
+    return [{k: (None if v != v else v) for k, v in row.items()} for row in tags.to_dict("records")]
 
 
 def _context(store, G: nx.MultiDiGraph, **selection) -> dict:

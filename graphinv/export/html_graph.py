@@ -1,5 +1,12 @@
 """An interactive graph page (pyvis / vis-network) that works offline.
 
+The page is drawn as the app draws a graph (:mod:`graphinv.export.layout`): nodes placed
+by the shared deterministic layout with the physics off (a reader sees the same
+drawing every time, not a hairball settling), sized by their links in this graph,
+labelled only where a label overlaps nothing (every name is in the node's tooltip),
+no edge labels (the relation is in the edge's tooltip), and coloured as the schema
+says, with a legend of the kinds present in exactly the colours drawn.
+
 The vis-network library is inlined (pyvis ``cdn_resources="in_line"``); the links to
 Bootstrap on a CDN that pyvis's template always adds are removed, and the page is
 checked to load nothing from another host. Every label and tooltip is HTML-escaped,
@@ -17,7 +24,7 @@ from pathlib import Path
 import networkx as nx
 
 from ..errors import GraphinvError
-from ..schema import SCHEMA
+from . import layout
 from .common import escape, iso
 
 _EXTERNAL_TAG = re.compile(
@@ -66,27 +73,50 @@ def render(G: nx.MultiDiGraph, title: str = "graphinv export") -> str:
     from pyvis.network import Network
 
     net = Network(height="85vh", width="100%", directed=True, cdn_resources="in_line", heading="")
+    links = [(u, v, d.get("weight")) for u, v, d in G.edges(data=True)]
+    degree = layout.degrees(G.nodes, links)
+    size = layout.node_sizes(degree)
+    where = layout.positions(G.nodes, links, sizes=size)
+    names = {n: layout.short_label(d.get("label", n)) for n, d in G.nodes(data=True)}
+    shown = layout.labelled(where, size, names, degree)
+    colour = {n: layout.kind_colour(d.get("kind", "")) for n, d in G.nodes(data=True)}
     for node, data in G.nodes(data=True):
-        kind = data.get("kind", "")
-        colour = SCHEMA.nodes[kind].colour if kind in SCHEMA.nodes else "#999999"
-        net.add_node(node, label=escape(_short(data.get("label", node), 40)), title=_tooltip(node, data),
-                     color=colour, group=escape(kind), shape="dot", size=12 if kind != "Campaign" else 22)
+        # No `group`: pyvis drops a node's colour when it has one, and vis-network then
+        # paints the group's own colour, which no legend names.
+        net.add_node(node, label=escape(names[node]) or " ", title=_tooltip(node, data), color=colour[node],
+                     shape="dot", size=size[node] / 2, x=where[node][0], y=where[node][1], physics=False,
+                     font={"size": layout.LABEL_FONT, "background": "rgba(255,255,255,0.85)"})
+        if node not in shown:
+            net.node_map[node]["label"] = ""  # pyvis puts the node id in place of an empty label
+    heaviest = max((float(w or 1.0) for *_, w in links), default=1.0)
     for src, dst, key, data in G.edges(keys=True, data=True):
-        net.add_edge(src, dst, title=escape(f"{data.get('kind', '')} {key}"), label=escape(data.get("kind", "")),
-                     value=float(data.get("weight") or 1.0), arrows="to", font={"size": 8})
-    net.toggle_physics(True)
+        weight = float(data.get("weight") or 1.0)
+        net.add_edge(src, dst, title=escape(f"{data.get('kind', '')} {key}"), smooth=False,
+                     arrows={"to": {"enabled": True, "scaleFactor": 0.4}},
+                     color={"color": "#9aa5b1", "opacity": 0.45}, width=round(0.5 + 2 * weight / heaviest, 2))
+    net.toggle_physics(False)
     page = net.generate_html()
     page = _EXTERNAL_TAG.sub("", page)
     # pyvis's template also keeps a commented-out link to a node_modules copy of vis.
     page = re.sub(r"<!--\s*<link[^>]*node_modules.*?-->", "", page, flags=re.S)
-    legend = "".join(f'<span style="color:{SCHEMA.nodes[k].colour}">&#9679;</span> {escape(k)} &nbsp; '
-                     for k in sorted({d.get("kind") for _, d in G.nodes(data=True)}) if k in SCHEMA.nodes)
-    header = (f'<div style="font-family:sans-serif;margin:6px"><b>{escape(title)}</b> &mdash; '
-              f'{G.number_of_nodes()} nodes, {G.number_of_edges()} edges<br>{legend}</div>')
-    page = page.replace("<body>", "<body>\n" + header, 1)
+    page = page.replace("<body>", "<body>\n" + _header(G, title, legend_items(G, colour)), 1)
     page = page.replace("<head>", '<head>\n<title>' + escape(title) + "</title>", 1)
     check_offline(page)
     return page
+
+
+def legend_items(G: nx.MultiDiGraph, colour: dict) -> list[tuple[str, str]]:
+    """(kind, colour) of each kind of node in ``G``, in the colours its nodes are drawn in."""
+    return sorted({str(d.get("kind", "")): colour[n] for n, d in G.nodes(data=True)}.items())
+
+
+def _header(G: nx.MultiDiGraph, title: str, items: list[tuple[str, str]]) -> str:
+    legend = "".join(f'<span class="legend-item" data-kind="{escape(kind)}" data-colour="{escape(c)}">'
+                     f'<span style="color:{escape(c)}">&#9679;</span> {escape(kind or "unknown")}</span> &nbsp; '
+                     for kind, c in items)
+    return (f'<div style="font-family:sans-serif;margin:6px"><b>{escape(title)}</b> &mdash; '
+            f'{G.number_of_nodes()} nodes, {G.number_of_edges()} edges. Node size: links in this graph; '
+            f'hover a node or an edge for its name and relation.<br><span class="legend">{legend}</span></div>')
 
 
 class _Loads(HTMLParser):

@@ -51,6 +51,7 @@ WACZ_VERSION = "1.1.1"
 SOFTWARE = f"graphinv {__version__}"
 CAPTURES_PATH = "evidence/captures.jsonl"
 FINDINGS_PATH = "evidence/findings.json"
+CASE_PATH = "case/case.json"  # a saved case's entries (pins, notes, tags, views): beside the evidence, not in it
 ENVIRONMENT_PATH = "evidence/environment.json"
 CUSTODY_PATH = "evidence/custody.jsonl"
 PUBLIC_KEY_PATH = "evidence/signing-key.pub.pem"
@@ -190,11 +191,13 @@ def signed_message(digest: dict) -> bytes:
 
 def write_package(captures: pd.DataFrame, findings: list[dict], custody_entries: list[dict], out: str | Path, *,
                   selection: dict | None = None, title: str | None = None, tsa_url: str | None = None,
-                  key_dir: str | Path | None = None, now: datetime | None = None, folders=()) -> Path:
+                  key_dir: str | Path | None = None, now: datetime | None = None, folders=(),
+                  extra: dict[str, bytes] | None = None) -> Path:
     """Write the evidence package of ``findings`` (dicts: ``kind``, ``uid``, ``summary``,
     ``captures``: the uids it rests on) to ``out``, with the public key beside it
     (``out`` + ``.pub.pem``); ``custody_entries`` are the ingest and analysis entries
-    (:mod:`.custody`), to which the export entry is added. Returns ``out``.
+    (:mod:`.custody`), to which the export entry is added; ``extra`` are more files by
+    path (a case's entries), sealed with the rest. Returns ``out``.
 
     Refuses (InputError) when a capture's bytes no longer match its sha256: a package
     never seals bytes other than those captured."""
@@ -217,6 +220,7 @@ def write_package(captures: pd.DataFrame, findings: list[dict], custody_entries:
     files[FINDINGS_PATH] = _json({"selection": selection, "findings": findings})
     files[ENVIRONMENT_PATH] = _json(environment_record(warc_sources))
     files[PUBLIC_KEY_PATH] = public
+    files.update(extra or {})
     content = {name: sha256(data) for name, data in files.items()}
     files[CUSTODY_PATH] = custody.chain([*custody_entries, custody.export_entry(content, selection or {}, now)])
     pages = [json.loads(line) for line in files["pages/pages.jsonl"].splitlines()[1:]]
@@ -262,7 +266,7 @@ def build_package(store, selection: dict, out: str | Path, *, tsa_url: str | Non
                   key_dir: str | Path | None = None) -> Path:
     """The evidence package of ``selection`` (``{"campaign": uid}``, ``{"lineage": uid}``
     or ``{"case": name}``) in ``store``, written to ``out``."""
-    from ..capture.evidence import finding_captures, store_folders
+    from ..capture.evidence import case_selections, finding_captures, store_folders
 
     # The store-side frame names a capture's uid and URL ``capture`` and ``capture_url``
     # (beside an entity's own columns); the package keeps the contract's names.
@@ -272,11 +276,25 @@ def build_package(store, selection: dict, out: str | Path, *, tsa_url: str | Non
             captures[column] = None
     if len(captures) == 0:
         raise InputError(f"no captures rest behind {_describe(selection)}: nothing to package")
-    findings = _findings(store, captures, selection)
+    pinned = case_selections(store, selection["case"]) if selection.get("case") else None
+    extra = {}
+    if pinned is None:
+        findings = _findings(store, captures, selection)
+        runs = _analysis_runs(store, selection)
+    else:
+        from .. import cases
+
+        findings, runs = [], []
+        for part in pinned:
+            own = set(finding_captures(store, part)["capture"])
+            findings += _findings(store, captures[captures["uid"].isin(own)], part)
+            runs += _analysis_runs(store, part)
+        runs = list({run["run"]: run for run in runs}.values())
+        extra[CASE_PATH] = _json(cases.load(store, selection["case"]).summary())
     entries = custody.ingest_entries(_ingest_runs(store, sorted(set(captures["run"].dropna()))))
-    entries += custody.analyse_entries(_analysis_runs(store, selection))
+    entries += custody.analyse_entries(runs)
     return write_package(captures, findings, entries, out, selection=selection, title=_describe(selection),
-                         tsa_url=tsa_url, key_dir=key_dir, folders=store_folders(store))
+                         tsa_url=tsa_url, key_dir=key_dir, folders=store_folders(store), extra=extra)
 
 
 def _describe(selection: dict) -> str:

@@ -120,6 +120,7 @@ def context(G: nx.MultiDiGraph) -> dict:
         "store": store_label(str(G.graph.get("store", ""))),
         "selection": {k: v for k, v in sel.items() if k != "params"}, "params": sel.get("params") or {},
         "pseudonymized": bool(G.graph.get("pseudonymized")),
+        "case_tags": G.graph.get("case_tags") or [],
         "what": what, "sure": sure,
         "campaign": campaign_node, "members": members,
         "coactions": coactions, "coactions_total": sum(len(g["rows"]) for g in coactions),

@@ -15,20 +15,16 @@ from datetime import datetime, timezone
 import networkx as nx
 import pandas as pd
 
-from ..schema import SCHEMA
 from ..timefmt import format_gap
 from ..vocabulary import is_gone
 from .common import escape, iso
+from .layout import kind_colour
 
 FONT = "font-family:DejaVu Sans,Arial,sans-serif"
 LABEL_FONT_SIZE = 8
 LABEL_LINE = 11  # the vertical room one label takes, in px
 AMPLIFIED = "amplified"  # the MEMBER_OF role of an account whose posts a campaign pushed: not a member
 MAX_FIGURE_NODES = 60  # more labels than this do not fit a page; the rest are named in the tables
-
-
-def _colour(kind: str) -> str:
-    return SCHEMA.nodes[kind].colour if kind in SCHEMA.nodes else "#999999"
 
 
 def _short(text: str, n: int = 24) -> str:
@@ -151,7 +147,7 @@ def network_svg(G: nx.MultiDiGraph, width: int = 680, height: int = 440, seed: i
                          f'{escape(_short(G.nodes[node].get("label", node)))}</text>')
     for node in order:
         x, y = pos[node]
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{_colour(G.nodes[node].get("kind", ""))}" '
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{kind_colour(G.nodes[node].get("kind", ""))}" '
                      'stroke="#333333" stroke-width="0.6"/>')
     parts.append("</svg>")
     return "\n".join(parts)
@@ -179,7 +175,7 @@ def _lineage_row(G: nx.MultiDiGraph, simple: nx.Graph, width: int) -> str:
                      f'text-anchor="middle" fill="#555555">gap {escape(format_gap(d.get("gap")))}</text>')
     for node in order:
         x, y = pos[node]
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{_colour(G.nodes[node].get("kind", ""))}" '
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{kind_colour(G.nodes[node].get("kind", ""))}" '
                      'stroke="#333333" stroke-width="0.6"/>'
                      f'<text x="{x:.1f}" y="{y + 20:.1f}" font-size="{LABEL_FONT_SIZE}" style="{FONT}" '
                      f'text-anchor="middle">{escape(_short(G.nodes[node].get("label", node), 30))}</text>'

@@ -105,9 +105,17 @@ class GraphStore(abc.ABC):
 
     @contextlib.contextmanager
     def transaction(self):
-        """Group writes; on the embedded store one commit (one fsync) for all of them.
-        Neo4j commits each batch on its own, so this is a no-op there."""
+        """Group writes into one commit: all of them or none (an analysis replacing its
+        results, a batch of ingest). Each store says how."""
         yield
+
+    @contextlib.contextmanager
+    def writable(self):
+        """Write for a moment through a store opened read-only (the app saving a case
+        note): ``with store.writable(): store.upsert_nodes(...)``. Each backend says how."""
+        self._check_writable()
+        with self.transaction():
+            yield self
 
     # -- reads -----------------------------------------------------------------------
     def query(self, cypher: str, params: dict | None = None, write: bool = False,

@@ -42,14 +42,24 @@ class EmbeddedStore(GraphStore):
     backend = "embedded"
 
     def __init__(self, path: str | Path, read_only: bool = False):
-        import ladybug
-
         self.path = Path(path)
         self.uri = f"embedded:{self.path}"
-        self.read_only = read_only
         if read_only and not self.path.exists():
             raise StoreError(f"no store at {self.path}: ingest something first (`graphinv ingest PATH`)")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        # Every query holds the gate while it runs; writable() waits on it for the running
+        # queries to end before it reopens the database, and holds new ones until it is done.
+        self._gate = threading.Condition()
+        self._running = 0
+        self._swapper: int | None = None
+        self._conn = None
+        self._open(read_only)
+
+    def _open(self, read_only: bool) -> None:
+        import ladybug
+
+        self.read_only = read_only
         try:
             # A reader's memory is capped (the app, `query`, exports): a runaway query stops
             # with an error instead of taking the machine; writers keep the engine's default.
@@ -62,7 +72,6 @@ class EmbeddedStore(GraphStore):
                 raise StoreError(f"store {self.path} is open in another process ({message}); "
                                  "close it or open read-only") from None
             raise StoreError(f"cannot open embedded store {self.path}: {message}") from None
-        self._lock = threading.RLock()
         # A read-only store serves several threads (the app): each read takes a connection
         # of its own from this pool, so a slow query does not hold up the others.
         self._readers: queue.LifoQueue = queue.LifoQueue()
@@ -76,6 +85,44 @@ class EmbeddedStore(GraphStore):
             with self.transaction():
                 for statement in ladybug_migrations(self._columns(), self.schema) + ladybug_ddl(self.schema):
                     self._execute(statement)
+
+    @contextlib.contextmanager
+    def writable(self):
+        """On a store opened read-only (the app), write for a moment: running queries end,
+        the database is reopened read-write (migrated to the current schema), the block
+        runs in one transaction, and the store is read-only again. Another process holding
+        the store makes this a StoreError, and the store stays as it was."""
+        if not self.read_only and self._swapper is None:
+            with self.transaction():
+                yield self
+            return
+        with self._gate:
+            while self._swapper is not None:
+                self._gate.wait()
+            self._swapper = threading.get_ident()
+            while self._running:
+                self._gate.wait()
+        try:
+            self._reopen(read_only=False)
+            try:
+                with self.transaction():
+                    yield self
+            finally:
+                self._reopen(read_only=True)
+        finally:
+            with self._gate:
+                self._swapper = None
+                self._gate.notify_all()
+
+    def _reopen(self, read_only: bool) -> None:
+        self._close_db()
+        try:
+            self._open(read_only)
+        except StoreError:
+            if read_only:
+                raise
+            self._open(True)  # the writer could not open: stay readable
+            raise
 
     def kind_of(self, var: str, rel: bool = False) -> str:
         return f"label({var})"
@@ -98,13 +145,30 @@ class EmbeddedStore(GraphStore):
     @contextlib.contextmanager
     def _connection(self):
         """The connection to run on: the writer's own (under its lock), or a reader's
-        from the pool (made on demand, at most READERS)."""
-        if not self.read_only:
-            with self._lock:
-                if self._conn is None:
-                    raise StoreError(f"store {self.path} is closed")
-                yield self._conn
-            return
+        from the pool (made on demand, at most READERS). Waits while writable() swaps."""
+        mine = self._swapper == threading.get_ident()
+        if not mine:
+            with self._gate:
+                while self._swapper is not None:
+                    self._gate.wait()
+                self._running += 1
+        try:
+            if not self.read_only:
+                with self._lock:
+                    if self._conn is None:
+                        raise StoreError(f"store {self.path} is closed")
+                    yield self._conn
+                return
+            with self._reader() as conn:
+                yield conn
+        finally:
+            if not mine:
+                with self._gate:
+                    self._running -= 1
+                    self._gate.notify_all()
+
+    @contextlib.contextmanager
+    def _reader(self):
         try:
             conn = self._readers.get_nowait()
         except queue.Empty:
@@ -192,6 +256,9 @@ class EmbeddedStore(GraphStore):
         return _with_hint(message)
 
     def close(self) -> None:
+        self._close_db()
+
+    def _close_db(self) -> None:
         with self._lock:
             if self._conn is not None:
                 for conn in self._reader_conns:

@@ -6,7 +6,9 @@ the schema's merge rules, so the server applies the same rules as the embedded s
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 
 import pandas as pd
 
@@ -61,6 +63,9 @@ class Neo4jStore(GraphStore):
                              "start one with `make neo4j` or check the URI") from None
         except (ValueError, exceptions.ConfigurationError) as exc:
             raise StoreError(f"bad Neo4j URI {uri!r}: {exc}") from None
+        self._write_lock = threading.Lock()
+        self._local = threading.local()  # the explicit transaction of this thread, if any
+        self._constraints_made = not read_only
         if not read_only:
             for statement in neo4j_ddl(self.schema):
                 self._run(statement, write=True)
@@ -93,9 +98,12 @@ class Neo4jStore(GraphStore):
                 frame.attrs.update(truncated=True, rows_cap=cap)
             return frame
 
-        if seconds:
+        open_tx = getattr(self._local, "tx", None)
+        if seconds and open_tx is None:
             work = neo4j.unit_of_work(timeout=seconds)(work)
         try:
+            if open_tx is not None:  # inside transaction(): one commit for the whole block
+                return work(open_tx)
             with self._driver.session(database=self.database) as session:
                 return (session.execute_write if write else session.execute_read)(work)
         except exceptions.Neo4jError as exc:
@@ -116,6 +124,50 @@ class Neo4jStore(GraphStore):
 
     def _query(self, cypher: str, params: dict, write: bool, limits: Limits | None) -> pd.DataFrame:
         return self._run(cypher, params, write=write, limits=limits)
+
+    @contextlib.contextmanager
+    def transaction(self):
+        """One explicit server transaction for the block (this thread's queries run in
+        it): an analysis replacing its results, or a batch of ingest, commits whole or
+        not at all. Nested blocks join the outer one."""
+        if getattr(self._local, "tx", None) is not None:
+            yield
+            return
+        with self._driver.session(database=self.database) as session:
+            tx = session.begin_transaction()
+            self._local.tx = tx
+            try:
+                yield
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    tx.rollback()
+                raise
+            else:
+                tx.commit()
+            finally:
+                self._local.tx = None
+                tx.close()
+
+    @contextlib.contextmanager
+    def writable(self):
+        """Writes go through the server's own transactions; a store opened read-only only
+        refuses them, so this lifts that for the block (one writer at a time), first
+        making the constraints a read-only open did not."""
+        with self._write_lock:
+            if not self.read_only:
+                with self.transaction():
+                    yield self
+                return
+            self.read_only = False
+            try:
+                if not self._constraints_made:
+                    for statement in neo4j_ddl(self.schema):
+                        self._run(statement, write=True)
+                    self._constraints_made = True
+                with self.transaction():
+                    yield self
+            finally:
+                self.read_only = True
 
     def close(self) -> None:
         self._driver.close()

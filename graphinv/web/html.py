@@ -148,6 +148,52 @@ class Page:
     og_url: str = ""
     published: int | None = None
     identifiers: list[tuple[str, str]] = field(default_factory=list)
+    flattened: int = 0  # tags dropped for nesting deeper than MAX_DEPTH (see flatten_deep)
+
+
+# Blink's HTML parser nests no deeper than 512 elements (kMaximumHTMLParserDOMTreeDepth);
+# lexbor has no such cap and its time grows with the square of the depth (32k nested
+# tags: seconds; 1M: hours). Deeper tags are dropped before parsing, their text kept.
+MAX_DEPTH = 512
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+# Elements that never hold others (void) or that the parser closes when the next one
+# opens (p, li, td…): they cannot build depth, so they are not counted.
+_FLAT_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr p li dt dd option "
+                       "optgroup tr td th rp rt".split())
+
+
+def flatten_deep(html: str, limit: int = MAX_DEPTH) -> tuple[str, int]:
+    """``html`` without the start and end tags nested deeper than ``limit`` (the text
+    between them stays), and how many tags were dropped. A page with fewer tags than
+    ``limit`` is returned as it is without a scan.
+
+    >>> flatten_deep("<div><div><div>x</div></div></div>", limit=2)
+    ('<div><div>x</div></div>', 2)
+    >>> flatten_deep("<p>one<p>two<br><img src=a>", limit=1)
+    ('<p>one<p>two<br><img src=a>', 0)
+    """
+    if html.count("<") <= limit:
+        return html, 0
+    depth, pieces, kept_from, dropped = 0, [], 0, 0
+    for match in _TAG.finditer(html):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _FLAT_TAGS:
+            continue
+        if closing:
+            deep = depth > limit
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deep = depth > limit
+        if deep:
+            end = html.find(">", match.end())
+            end = len(html) if end < 0 else end + 1
+            pieces.append(html[kept_from:match.start()])
+            kept_from, dropped = end, dropped + 1
+    if not dropped:
+        return html, 0
+    pieces.append(html[kept_from:])
+    return "".join(pieces), dropped
 
 
 def _clean_text(raw: str) -> str:
@@ -206,6 +252,7 @@ def parse_page(html: str, base_url: str = "", max_text: int = MAX_TEXT) -> Page:
     from selectolax.lexbor import LexborHTMLParser
 
     page = Page()
+    html, page.flattened = flatten_deep(html)
     tree = LexborHTMLParser(html)
     head_meta: dict[str, str] = {}
     for meta in tree.css("meta"):

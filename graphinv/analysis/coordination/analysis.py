@@ -140,7 +140,10 @@ def share_frame_from(frames: dict, params: CoordinationParams) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in SHARE_COLUMNS})
     shares = pd.concat(parts, ignore_index=True)
     shares["time"] = shares["time"].astype("int64")
-    return shares
+    # A store returns rows in no fixed order, and pair orientation (hence CooRTweet's
+    # symmetry score) follows row order: one order, so two runs write the same results.
+    return shares.sort_values(["time", "account", "object", "content", "modality"], kind="stable",
+                              ignore_index=True)
 
 
 def share_frame(store, params: CoordinationParams | None = None) -> pd.DataFrame:

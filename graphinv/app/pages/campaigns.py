@@ -7,13 +7,14 @@ from collections import Counter
 from urllib.parse import quote
 
 import dash
-import dash_cytoscape as cyto
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
-from .. import data, ids
+from .. import data, graph_view, ids, timerange
+from ... import cases
+from .cases import panel as case_panel, register_view_saver, save_view_button
 from ..links import capture_href, entity_href, open_on_click
-from ..layout import (MODALITY_COLOURS, ROLE_COLOURS, colour_for, empty, export_bar, iso, legend, page_header,
+from ..layout import (MODALITY_COLOURS, ROLE_COLOURS, colour_for, empty, export_bar, iso, page_header,
                       plot_text, section, stat, table, to_datetime)
 
 PATH = "/campaigns"
@@ -28,12 +29,17 @@ def href(uid: str) -> str:
 def layout(ctx, params):
     uid = params.get("uid")
     if params.get("detail") and uid:
-        return detail(ctx, uid)
+        return detail(ctx, uid, timerange.from_params(params))
     return listing(ctx)
 
 
 def listing(ctx):
     frame = data.campaigns(ctx.store)
+    if not frame.empty and "uid" in frame.columns:
+        # The newsroom's tags (a "false positive" above all) beside each campaign they found again.
+        tags = cases.tags(ctx.store).drop_duplicates("current", keep="last").set_index("current")["tag"]
+        frame = frame.copy()  # the campaigns frame is memoised: not changed in place
+        frame.insert(1, "tag", frame["uid"].map(tags).fillna(""))
     if frame.empty:
         body = empty("No campaigns in this store. `graphinv analyze` finds them.")
     else:
@@ -45,6 +51,16 @@ def listing(ctx):
     ])
 
 
+# The campaign network's own look: a ring in the member's main modality, straight
+# undirected edges (COORDINATED_WITH has no direction worth an arrow).
+NETWORK_STYLE = [{"selector": "node", "style": {"border-color": "data(border)", "border-width": 3}},
+                 {"selector": "edge", "style": {"curve-style": "straight", "opacity": 0.4}}]
+EDGE_COLOURS = MODALITY_COLOURS | {"mixed": "#8a94a6"}
+NETWORK_LEGENDS = (("Fill: role", {}),
+                   ("Ring: main modality", {"key": "modality", "colour": "border", "shape": "ring"}),
+                   ("Edges: modality (width = weight)", {"edges": True, "shape": "line"}))
+
+
 def _network(ctx, uid, members):
     edges, total = data.campaign_network(ctx.store, uid, NETWORK_EDGES)
     # The main modality of each member: the most frequent one on its drawn edges.
@@ -54,65 +70,30 @@ def _network(ctx, uid, members):
         for end in (row.src, row.dst):
             modality_of.setdefault(end, Counter()).update(mods)
     max_weight = float(edges["weight"].max()) if not edges.empty else 1.0
-    elements, roles, modalities = [], set(), set()
+    nodes = []
     for row in members.itertuples(index=False):
         role = str(row.role or "member")
         main = modality_of.get(row.account, Counter()).most_common(1)
         modality = main[0][0] if main else "none"
-        roles.add(role)
-        modalities.add(modality)
-        elements.append({"data": {"id": row.account, "label": str(row.handle or row.account),
-                                  "role": role, "modality": modality,
-                                  "colour": colour_for(role, ROLE_COLOURS),
-                                  "border": colour_for(modality, MODALITY_COLOURS)}})
-    present = {row.account for row in members.itertuples(index=False)}
+        nodes.append({"id": row.account, "label": str(row.handle or row.account), "group": role,
+                      "colour": colour_for(role, ROLE_COLOURS), "modality": modality,
+                      "border": colour_for(modality, MODALITY_COLOURS)})
+    links = []
     for row in edges.itertuples(index=False):
-        if row.src not in present or row.dst not in present:
-            continue
         mods = [str(m) for m in (row.modalities if row.modalities is not None else [])]
         main = mods[0] if len(mods) == 1 else ("mixed" if mods else "none")
-        modalities.update(mods)
         weight = float(row.weight or 1)
-        elements.append({"data": {"id": f"{row.src}|{row.dst}", "source": row.src, "target": row.dst,
-                                  "weight": weight, "width": 1 + 7 * weight / max_weight,
-                                  "colour": colour_for(main, MODALITY_COLOURS | {"mixed": "#8a94a6"}),
-                                  "modalities": ", ".join(mods)}})
-    stylesheet = [
-        {"selector": "node", "style": {"label": "data(label)", "background-color": "data(colour)",
-                                       "border-color": "data(border)", "border-width": 3, "font-size": 10,
-                                       "color": "#1f2933", "text-valign": "bottom", "text-margin-y": 3,
-                                       "width": 18, "height": 18}},
-        {"selector": "edge", "style": {"line-color": "data(colour)", "width": "data(width)", "opacity": 0.35,
-                                       "curve-style": "haystack"}},
-        {"selector": ":selected", "style": {"border-color": "#111", "border-width": 4}},
-    ]
+        links.append({"id": f"{row.src}|{row.dst}", "source": row.src, "target": row.dst, "label": ", ".join(mods),
+                      "weight": weight, "width": round(1 + 7 * weight / max_weight, 2), "group": main,
+                      "colour": colour_for(main, EDGE_COLOURS), "arrow": "none"})
     note = (f"{total:,} coordination edges; the {NETWORK_EDGES} heaviest are drawn ({total - NETWORK_EDGES:,} more)"
             if total > NETWORK_EDGES else f"{total:,} coordination edges between {len(members):,} members")
     return html.Div([
-        cyto.Cytoscape(id=ids.CAMPAIGN_NETWORK, elements=elements, stylesheet=stylesheet,
-                       layout=_layout_for(len(members), len(edges)),
-                       style={"width": "100%", "height": "460px"}, minZoom=0.2, maxZoom=1.6,
-                       className="cyto"),
-        html.Div([
-            legend("Fill: role", [(r, colour_for(r, ROLE_COLOURS)) for r in sorted(roles)]),
-            legend("Ring: main modality", [(m, colour_for(m, MODALITY_COLOURS)) for m in sorted(modalities)],
-                   shape="ring"),
-            legend("Edges: modality (width = weight)",
-                   [(m, colour_for(m, MODALITY_COLOURS | {"mixed": "#8a94a6"}))
-                    for m in sorted(modalities | {"mixed"})], shape="line"),
-        ], className="legends"),
-        html.P(note, id=ids.CAMPAIGN_NETWORK_NOTE, className="note"),
+        graph_view.panel(ids.CAMPAIGN_NETWORK, graph_view.elements(nodes, links), NETWORK_STYLE, NETWORK_LEGENDS,
+                         filename=f"{uid}-network", height="460px"),
+        html.P(note + ". Node size: partners drawn; hover a node for its name.", id=ids.CAMPAIGN_NETWORK_NOTE,
+               className="note"),
     ])
-
-
-def _layout_for(n_nodes: int, n_edges: int) -> dict:
-    """A circle for dense campaigns (everyone co-shared with everyone: a force layout
-    piles them up), a force layout otherwise."""
-    density = 2 * n_edges / max(1, n_nodes * (n_nodes - 1))
-    if density > 0.5 or n_nodes <= 4:
-        return {"name": "circle", "animate": False, "padding": 30}
-    return {"name": "cose", "animate": False, "randomize": False, "nodeRepulsion": 12000,
-            "idealEdgeLength": 90, "padding": 30}
 
 
 def _timeline(actions) -> go.Figure:
@@ -134,18 +115,21 @@ def _timeline(actions) -> go.Figure:
 
 def _confidence(value) -> str:
     try:
-        return f"{float(value):.0%}"
+        share = float(value)
     except (TypeError, ValueError):
         return "—"
+    return "—" if share != share else f"{share:.0%}"  # NaN: not computed for this campaign
 
 
-def detail(ctx, uid):
+def detail(ctx, uid, window: timerange.Span = timerange.ALL_TIME):
+    """The campaign; ``window`` narrows its co-actions, timeline, evidence and drawn
+    members to a time range."""
     campaign = data.campaign(ctx.store, uid)
     if campaign is None:
         return html.Div([page_header("Campaign not found", f"No campaign {uid} in this store."),
                          dcc.Link("← all campaigns", href="/campaigns")])
     members = data.campaign_members(ctx.store, uid)
-    actions = data.campaign_coactions(ctx.store, uid)
+    actions = timerange.within(data.campaign_coactions(ctx.store, uid), window)
     objects = data.campaign_objects(ctx.store, uid)
     targets = data.campaign_targets(ctx.store, uid)
     evidence = data.campaign_evidence(ctx.store, uid, actions)
@@ -154,6 +138,7 @@ def detail(ctx, uid):
         dcc.Link("← all campaigns", href="/campaigns", className="back-link"),
         page_header(str(campaign.get("label") or uid), f"{uid} · {span}",
                     export_bar({"campaign": uid}, "this campaign")),
+        timerange.control(window, "Narrow the network, timeline and evidence to a span, or zoom the timeline."),
         html.Div(className="stats", children=[
             stat("members", int(campaign.get("size") or len(members))),
             stat("objects", int(campaign.get("objects") or 0)),
@@ -167,12 +152,15 @@ def detail(ctx, uid):
                 html.P(["Limitations. ", data.limitations("coordination")], className="note",
                        id=ids.CAMPAIGN_LIMITATIONS)),
         html.Div(className="grid-2 grid-wide-left", children=[
-            section("Members' network", _network(ctx, uid, members),
+            section("Members' network", _network(ctx, uid, members if not window.active else
+                                                 members[members["account"].isin(set(actions["account"]))]),
+                    save_view_button(ids.CAMPAIGN_NETWORK, ids.CAMPAIGN_SAVE_VIEW),
                     note="Accounts of the campaign and their COORDINATED_WITH edges."),
             section("Members", table(ids.CAMPAIGN_MEMBERS, members, page_size=12,
                                      hidden=["platform", "account"]) if not members.empty else empty("No members."),
                     note="Click a member for its page: its co-actions, posts and captures."),
         ]),
+        case_panel(ctx, uid, str(campaign.get("label") or uid)),
         section("Timeline of co-actions",
                 dcc.Graph(id=ids.CAMPAIGN_TIMELINE, figure=_timeline(actions), config={"displaylogo": False})
                 if not actions.empty else empty("No dated co-actions."),
@@ -206,6 +194,9 @@ def _evidence_href(row: dict, column: str) -> str | None:
 
 
 def register(app, ctx):
+    graph_view.register(app, ids.CAMPAIGN_NETWORK)
+    register_view_saver(app, ctx, ids.CAMPAIGN_SAVE_VIEW, ids.CAMPAIGN_NETWORK, "the campaign's network")
+    timerange.follow_zoom(app, ids.CAMPAIGN_TIMELINE)
     open_on_click(app, ids.CAMPAIGN_MEMBERS, lambda row, _: entity_href(row["account"]) if row.get("account") else None)
     open_on_click(app, ids.CAMPAIGN_EVIDENCE, _evidence_href)
     open_on_click(app, ids.CAMPAIGN_OBJECTS, lambda row, _: entity_href(row["object"]) if row.get("object") else None)

@@ -19,13 +19,15 @@ from dash import dcc, html
 from ...records import kind_of
 from ...schema import SCHEMA
 from ...timefmt import format_gap
-from .. import data, entity_data, ids
+from .. import data, entity_data, ids, timerange
 from ..layout import empty, iso, page_header, section
-from ..links import capture_href, capture_link, compare_href, entity_link, thumbnail
+from .cases import panel as case_panel
+from ..links import capture_href, capture_link, compare_href, entity_link, explore_href, thumbnail
 
 PATH = "/entity"
 TITLE = "Entity"
 NEIGHBOURS = 300  # neighbours read per page; the count says how many more there are
+ATTACKERS_SHOWN = 100  # attackers listed on a target's page, highest ranked first
 TIMES = ("first_seen", "last_seen", "created_at", "edited_at", "observed_at", "reported_at", "started_at",
          "finished_at", "added_at", "first_time", "last_time", "captured_at")
 QUIET = {"uid", "kind", "runs", "text_minhash", "text_hash", "source_file", "warc_file", "warc_offset", "text"}
@@ -75,8 +77,8 @@ def score(value) -> str:
     return "—" if value is None else f"{float(value):.0%}"
 
 
-def captures_section(ctx, uid: str) -> html.Section:
-    frame = entity_data.captures(ctx.store, uid)
+def captures_section(ctx, uid: str, span: timerange.Span = timerange.ALL_TIME) -> html.Section:
+    frame = timerange.within(entity_data.captures(ctx.store, uid), span)
     if frame.empty:
         return section("Captures", empty("No capture of this in the store."), className="entity-captures")
     shown = frame.head(entity_data.CAPTURE_LIMIT)
@@ -159,8 +161,8 @@ def findings_section(ctx, uid: str) -> html.Section | None:
 
 
 # -- what it did ----------------------------------------------------------------------
-def coactions_section(ctx, uid: str) -> html.Section | None:
-    frame = entity_data.coactions(ctx.store, uid)
+def coactions_section(ctx, uid: str, span: timerange.Span = timerange.ALL_TIME) -> html.Section | None:
+    frame = timerange.within(entity_data.coactions(ctx.store, uid), span)
     if frame.empty:
         return None
     body = []
@@ -179,10 +181,12 @@ def coactions_section(ctx, uid: str) -> html.Section | None:
                         "read from.", className="entity-coactions")
 
 
-def posts_section(ctx, uid: str) -> html.Section | None:
-    frame = entity_data.posts(ctx.store, uid)
+def posts_section(ctx, uid: str, span: timerange.Span = timerange.ALL_TIME) -> html.Section | None:
+    newest = entity_data.posts(ctx.store, uid)
+    frame = timerange.within(newest, span)
     if frame.empty:
-        return None
+        return None if newest.empty else section("Posts", empty(f"None of the newest {len(newest)} in {span.label}."),
+                                                 className="entity-posts")
     title = {"site:": "Pages", "account:": "Posts"}.get(uid.split(":", 1)[0] + ":", "Posts using it")
     body = [[when(r["time"]), text(r["how"]), entity_link(r["post"], text(r["text"], 140)),
              capture_link(r["capture"], "capture") if isinstance(r["capture"], str) else ""]
@@ -288,14 +292,16 @@ def target_sections(ctx, uid: str, props: dict) -> list:
                   grid(ids.TARGET_IMPERSONATORS, ["", "Account", "Display name", "Score", "Why"], fake_rows)
                   if fake_rows else empty("No impersonation found.")])])
     attack_rows = []
-    for r in attackers.to_dict("records"):
+    # Dash draws a page in time quadratic in its components: the ranked head, not thousands.
+    for r in attackers.head(ATTACKERS_SHOWN).to_dict("records"):
         evidence = listed(r["evidence"])
         attack_rows.append([entity_link(r["actor"], r["actor_name"]), text(r["relation"]), str(int(r["posts"])),
                             html.Span(iso(r["first_time"]) or "—", className="nowrap"),
                             html.Span(iso(r["last_time"]) or "—", className="nowrap"),
                             html.Span([entity_link(e, f"post {i + 1}") for i, e in enumerate(evidence)],
                                       className="links-inline")])
-    attack = section(f"Who attacks {props.get('name') or uid}: {len(attackers)}",
+    shown = f" (the first {ATTACKERS_SHOWN})" if len(attackers) > ATTACKERS_SHOWN else ""
+    attack = section(f"Who attacks {props.get('name') or uid}: {len(attackers)}{shown}",
                      grid(ids.TARGET_ATTACKERS, ["Who", "How", "Posts", "First (UTC)", "Last (UTC)",
                                                  "Earliest posts"], attack_rows) if attack_rows
                      else empty("Nobody in this store mentions, replies to or targets them."),
@@ -327,11 +333,16 @@ def layout(ctx, params):
         section(f"What it is: {kind}", html.P(description, className="note"), _properties(props),
                 className="entity-what"),
         html.Div(SIDE[kind](ctx, uid, props) if kind in SIDE else [], className="entity-side")])]
+    span = timerange.from_params(params)
     body = [findings_section(ctx, uid)]
     if kind == "Target":
         body = target_sections(ctx, uid, props)
     if kind == "Account":
-        body.append(coactions_section(ctx, uid))
-    body += [posts_section(ctx, uid), captures_section(ctx, uid), neighbours_section(ctx, uid)]
+        body.append(coactions_section(ctx, uid, span))
+    body += [posts_section(ctx, uid, span), captures_section(ctx, uid, span), neighbours_section(ctx, uid),
+             case_panel(ctx, uid, text(name, 120))]
     return html.Div(className="entity-page", id=ids.ENTITY_PAGE, children=[
-        page_header(text(name, 120), f"{kind} · {uid}"), *top, *[b for b in body if b is not None]])
+        page_header(text(name, 120), f"{kind} · {uid}",
+                    dcc.Link("Explore its neighbourhood →", href=explore_href(uid), className="more-link")),
+        timerange.control(span, "Narrow the co-actions, posts and captures below to a span."), *top,
+        *[b for b in body if b is not None]])

@@ -1,6 +1,10 @@
 """Explorer: find any entity (handle, domain, URL, tracking ID, hashtag, hash) and
 grow its neighbourhood a step at a time, filtered by node kind and time.
 
+It opens on something: ``?uid=`` draws that entity's neighbourhood (entity pages link
+here with :func:`graphinv.app.links.explore_href`); with no query it draws the largest
+campaign's members, or in a store without campaigns the best connected entity.
+
 Drawing is capped at MAX_ELEMENTS nodes plus edges: a hub with 100,000 neighbours
 shows what fits and says how many more there are, instead of freezing the browser.
 """
@@ -10,12 +14,12 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import dash
-import dash_cytoscape as cyto
 from dash import Input, Output, State, ctx as callback_ctx, dcc, html
 
 from ...schema import SCHEMA
-from .. import data, ids
-from ..layout import empty, error_box, export_bar, iso, kind_colour, kinds_legend, page_header, table, table_records
+from .. import data, graph_view, ids
+from ..layout import empty, error_box, export_bar, iso, kind_colour, page_header, table, table_records
+from .cases import picker as case_picker, register_view_saver, save_view_button
 from ..links import entity_link
 
 PATH = "/explorer"
@@ -23,21 +27,20 @@ TITLE = "Explorer"
 MAX_ELEMENTS = 200
 RESULT_TABLE = ids.EXPLORER_RESULT_TABLE
 PER_EXPANSION = 60  # at most this many new neighbours per click
+# The opening drawing takes at most this much of the cap, leaving room to expand it.
+OPENING_ELEMENTS = MAX_ELEMENTS // 2
+# The kinds drawn unless the user ticks others: what investigators look at, without
+# the provenance and status records every entity has.
+DEFAULT_KINDS = [k for k in SCHEMA.drawn if k not in ("Observation", "IngestRun")]
 
-STYLESHEET = [
-    {"selector": "node", "style": {"label": "data(label)", "background-color": "data(colour)", "font-size": 9,
-                                   "color": "#1f2933", "text-valign": "bottom", "text-margin-y": 3,
-                                   "width": 16, "height": 16, "text-wrap": "ellipsis", "text-max-width": 140}},
-    {"selector": "node[?expanded]", "style": {"width": 24, "height": 24, "border-width": 3,
-                                              "border-color": "#1f2933"}},
-    {"selector": "node[more > 0]", "style": {"border-width": 3, "border-style": "dashed",
-                                             "border-color": "#d62728"}},
-    {"selector": "edge", "style": {"width": 1.5, "line-color": "#b8c2cc", "target-arrow-color": "#b8c2cc",
-                                   "target-arrow-shape": "triangle", "curve-style": "bezier", "arrow-scale": 0.7,
-                                   "label": "data(label)", "font-size": 7, "color": "#7b8794",
-                                   "text-rotation": "autorotate"}},
-    {"selector": ":selected", "style": {"border-color": "#111", "border-width": 4}},
+GRAPH = graph_view.GraphIds(ids.EXPLORER_GRAPH)
+# The Explorer's own marks: a dark ring on the nodes already expanded, a dashed red one
+# on those with neighbours not drawn.
+EXPLORER_STYLE = [
+    {"selector": "node[?expanded]", "style": {"border-width": 3, "border-color": "#1f2933"}},
+    {"selector": "node[more > 0]", "style": {"border-width": 3, "border-style": "dashed", "border-color": "#d62728"}},
 ]
+LEGENDS = (("Node kinds", {}),)
 
 
 def _epoch(value, end: bool = False) -> int:
@@ -54,6 +57,7 @@ def _epoch(value, end: bool = False) -> int:
 def layout(ctx, params):
     query = params.get("q", "")
     kinds = list(SCHEMA.nodes)
+    state, note, selection, focus = opening(ctx.store, params)
     return html.Div([
         page_header("Explorer", "Search an account, domain, URL, tracking ID, hashtag or hash; click a result to "
                     "place it, then click nodes to expand their neighbours one step at a time."),
@@ -66,7 +70,7 @@ def layout(ctx, params):
                     html.Button("Search", id=ids.EXPLORER_SEARCH_BUTTON, className="btn", n_clicks=0)]),
                 html.H4("Kinds"),
                 dcc.Checklist(id=ids.EXPLORER_KINDS, options=[{"label": k, "value": k} for k in kinds],
-                              value=[k for k in kinds if k not in ("Observation", "IngestRun", "Capture")],
+                              value=DEFAULT_KINDS,
                               className="kinds", inputClassName="kind-box"),
                 html.H4("Time (edges and entities seen)"),
                 html.Div(className="dates", children=[
@@ -86,34 +90,86 @@ def layout(ctx, params):
                 html.Div(className="graph-head", children=[
                     html.H2("Neighbourhood"),
                     html.Button("Clear", id=ids.EXPLORER_CLEAR, className="btn btn-small", n_clicks=0)]),
-                kinds_legend(),
-                cyto.Cytoscape(id=ids.EXPLORER_GRAPH, elements=[], stylesheet=STYLESHEET,
-                               layout={"name": "cose", "animate": False}, className="cyto",
-                               style={"width": "100%", "height": "520px"}, minZoom=0.2, maxZoom=1.6),
-                html.P(f"Nothing drawn yet. At most {MAX_ELEMENTS} nodes and edges are drawn.",
-                       id=ids.EXPLORER_NOTE, className="note"),
-                html.Div(id=ids.EXPLORER_EXPORT, children=export_bar(None, "this neighbourhood")),
-                html.Div(id=ids.EXPLORER_DETAIL, className="detail"),
-                dcc.Store(id=ids.EXPLORER_ELEMENTS, data={"nodes": {}, "edges": {}, "more": {}}),
+                graph_view.panel(ids.EXPLORER_GRAPH, _elements(state), EXPLORER_STYLE, LEGENDS,
+                                 filename="graphinv-explorer"),
+                html.P(note, id=ids.EXPLORER_NOTE, className="note"),
+                html.Div(className="case-save", children=[
+                    save_view_button(ids.EXPLORER_GRAPH, ids.EXPLORER_SAVE_VIEW), case_picker(ctx)]),
+                html.Div(id=ids.EXPLORER_EXPORT, children=export_bar(selection, "this neighbourhood")),
+                html.Div(id=ids.EXPLORER_DETAIL, className="detail",
+                         children=_detail(ctx.store, focus) if focus else None),
+                dcc.Store(id=ids.EXPLORER_ELEMENTS, data=state),
             ]),
         ]),
     ])
 
 
-def _node_element(uid: str, kind: str, name: str, state: dict) -> dict:
-    more = state["more"].get(uid, 0)
-    label = str(name or uid)
-    if len(label) > 40:
-        label = label[:39] + "…"
-    return {"data": {"id": uid, "label": label + (f"  (+{more:,})" if more else ""), "kind": kind,
-                     "colour": kind_colour(kind), "expanded": uid in state.get("expanded", []), "more": more}}
+def _empty_state() -> dict:
+    return {"nodes": {}, "edges": {}, "more": {}, "expanded": []}
 
 
-def _elements(state: dict) -> list[dict]:
-    nodes = [_node_element(uid, n["kind"], n["name"], state) for uid, n in state["nodes"].items()]
-    edges = [{"data": {"id": e, "source": d["source"], "target": d["target"], "label": d["label"]}}
+def _elements(state: dict, fixed: dict | None = None) -> list[dict]:
+    """The drawing of ``state``; nodes named in ``fixed`` ({uid: [x, y]}) stay where they are."""
+    expanded = set(state.get("expanded", []))
+    nodes = []
+    for uid, node in state["nodes"].items():
+        more = state["more"].get(uid, 0)
+        nodes.append({"id": uid, "label": str(node["name"] or uid) + (f"  (+{more:,})" if more else ""),
+                      "group": node["kind"], "colour": kind_colour(node["kind"]), "kind": node["kind"],
+                      "expanded": uid in expanded, "more": more})
+    edges = [{"id": e, "source": d["source"], "target": d["target"], "label": d["label"]}
              for e, d in state["edges"].items()]
-    return nodes + edges
+    return graph_view.elements(nodes, edges, fixed=fixed)
+
+
+def opening(store, params: dict) -> tuple[dict, str, dict | None, str | None]:
+    """What the Explorer draws before anyone clicks, as (state, note, export selection,
+    focused uid): ``?uid=``'s neighbourhood; with no search, the largest campaign's
+    members and their coordination, or the best connected entity of a store without
+    campaigns. A search (``?q=``) starts on an empty canvas."""
+    state = _empty_state()
+    cap = f"At most {MAX_ELEMENTS} nodes and edges are drawn."
+    uid = params.get("uid")
+    if not uid and params.get("q"):
+        return state, f"Click a result to draw it. {cap}", None, None
+    if not uid:
+        campaigns = data.campaigns(store)
+        if not campaigns.empty:
+            return _campaign_opening(store, campaigns.iloc[0])
+        uid = data.best_connected(store)
+        if uid is None:
+            return state, "The store holds no linked entities yet: ingest captures, then search here.", None, None
+    found = data.node(store, uid)
+    if found is None:
+        return state, f"{uid} is not in the store. Search for it by name.", None, None
+    name = next((found[f] for f in data.NAME_FIELDS if found.get(f)), uid)
+    state["nodes"][uid] = {"kind": found["kind"], "name": str(name)}
+    note = expand(store, state, uid, DEFAULT_KINDS, 0, data.NEVER)
+    if not params.get("uid"):
+        note = f"Nothing searched yet, and no campaign in this store: the best connected entity. {note}"
+    return state, note, {"query": "neighbourhood", "params": {"uid": uid}}, uid
+
+
+def _campaign_opening(store, campaign) -> tuple[dict, str, dict, None]:
+    """The largest campaign and its accounts (the most coordinated first, within the
+    opening's share of the cap), one MEMBER_OF edge each: a star to expand from, where
+    their coordination edges would be a clique (the campaign's page draws those)."""
+    uid = str(campaign["campaign"])
+    name = str(data.plain(campaign.get("label")) or uid)
+    state = {**_empty_state(), "opening": True, "nodes": {uid: {"kind": "Campaign", "name": name}}}
+    members = data.campaign_members(store, uid)
+    for row in members.itertuples(index=False):
+        if _count(state) + 2 > OPENING_ELEMENTS:
+            break
+        state["nodes"][row.account] = {"kind": "Account", "name": str(data.plain(row.handle) or row.account)}
+        state["edges"][f"{row.account}>MEMBER_OF>{uid}"] = {"source": row.account, "target": uid,
+                                                           "label": "MEMBER_OF"}
+    drawn = len(state["nodes"]) - 1
+    state["more"][uid] = len(members) - drawn
+    more = f" ({len(members) - drawn:,} more not drawn)" if drawn < len(members) else ""
+    note = (f"Nothing searched yet: the largest campaign, {name}, and its {drawn:,} accounts{more}. "
+            "Click an account to expand it, or search for anything.")
+    return state, note, {"campaign": uid}, None
 
 
 def _count(state: dict) -> int:
@@ -161,6 +217,9 @@ def _detail(store, uid: str) -> html.Div:
 
 
 def register(app, ctx):
+    graph_view.register(app, ids.EXPLORER_GRAPH)
+    register_view_saver(app, ctx, ids.EXPLORER_SAVE_VIEW, ids.EXPLORER_GRAPH, "the Explorer's neighbourhood")
+
     @app.callback(Output(ids.EXPLORER_RESULTS, "children"), Output(RESULT_TABLE, "data"),
                   Output(RESULT_TABLE, "active_cell"),
                   Input(ids.EXPLORER_SEARCH_BUTTON, "n_clicks"), Input(ids.EXPLORER_SEARCH, "value"),
@@ -180,32 +239,39 @@ def register(app, ctx):
 
     @app.callback(Output(ids.EXPLORER_ELEMENTS, "data"), Output(ids.EXPLORER_GRAPH, "elements"),
                   Output(ids.EXPLORER_NOTE, "children"), Output(ids.EXPLORER_DETAIL, "children"),
-                  Output(ids.EXPLORER_EXPORT, "children"),
+                  Output(ids.EXPLORER_EXPORT, "children"), Output(GRAPH.legend, "children"),
                   Input(RESULT_TABLE, "active_cell"), Input(ids.EXPLORER_GRAPH, "tapNodeData"),
                   Input(ids.EXPLORER_CLEAR, "n_clicks"),
                   State(RESULT_TABLE, "derived_viewport_data"), State(ids.EXPLORER_ELEMENTS, "data"),
                   State(ids.EXPLORER_KINDS, "value"), State(ids.EXPLORER_SINCE, "value"),
-                  State(ids.EXPLORER_UNTIL, "value"), prevent_initial_call=True)
-    def grow(cell, tapped, _clear, rows, state, kinds, since, until):
+                  State(ids.EXPLORER_UNTIL, "value"), State(ids.EXPLORER_GRAPH, "elements"),
+                  prevent_initial_call=True)
+    def grow(cell, tapped, _clear, rows, state, kinds, since, until, drawn):
         trigger = callback_ctx.triggered_id
-        state = state or {"nodes": {}, "edges": {}, "more": {}}
+        state = state or _empty_state()
         if trigger == ids.EXPLORER_CLEAR:
-            state = {"nodes": {}, "edges": {}, "more": {}}
-            return state, [], "Cleared.", None, export_bar(None, "this neighbourhood")
+            return _empty_state(), [], "Cleared.", None, export_bar(None, "this neighbourhood"), []
         if trigger == RESULT_TABLE:
             if not cell or not rows or cell.get("row", -1) >= len(rows):
-                return (dash.no_update,) * 5
+                return (dash.no_update,) * 6
+            if state.get("opening"):  # a result found replaces the drawing the page opened on
+                state, drawn = _empty_state(), []
             row = rows[cell["row"]]
             uid = row["uid"]
             state["nodes"].setdefault(uid, {"kind": row["kind"], "name": row["name"] or uid})
         elif trigger == ids.EXPLORER_GRAPH and tapped:
             uid = tapped["id"]
+            state.pop("opening", None)  # grown by hand now: a search result adds to it
         else:
-            return (dash.no_update,) * 5
+            return (dash.no_update,) * 6
         try:
             note = expand(ctx.store, state, uid, kinds or list(SCHEMA.nodes), _epoch(since), _epoch(until, True))
         except Exception as exc:
             note = f"Could not expand {uid}: {exc}"
         selection = {"query": "neighbourhood", "params": {"uid": uid}}
-        return (state, _elements(state), note, _detail(ctx.store, uid),
-                export_bar(selection, f"the neighbourhood of {state['nodes'].get(uid, {}).get('name', uid)}"))
+        # What is drawn stays where it is (the user may have arranged it); the new
+        # neighbours are placed around it.
+        view = _elements(state, fixed=graph_view.positions(drawn))
+        return (state, view, note, _detail(ctx.store, uid),
+                export_bar(selection, f"the neighbourhood of {state['nodes'].get(uid, {}).get('name', uid)}"),
+                graph_view.legends(view, *LEGENDS))

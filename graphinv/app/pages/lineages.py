@@ -22,6 +22,7 @@ from ...timefmt import format_gap
 from .. import data, entity_data, ids
 from ..layout import (empty, export_bar, kind_colour, page_header, plot_text, section, stat, table,
                       to_datetime)
+from .cases import panel as case_panel
 from ..links import compare_href, entity_href, entity_link, open_on_click, thumbnail
 
 PATH = "/lineages"
@@ -201,6 +202,12 @@ def _step_card(step, ctx) -> html.Div:
     ])
 
 
+def _lineage_id(steps, uid: str) -> str:
+    """The analysis's name of the lineage (``lineage:<its first member>``), else ``uid``."""
+    named = steps["lineage"].dropna() if "lineage" in steps.columns else []
+    return str(named.iloc[0]) if len(named) else uid
+
+
 def detail(ctx, uid):
     steps = data.steps_in_time_order(data.lineage_steps(ctx.store, uid))
     if steps.empty:
@@ -218,6 +225,7 @@ def detail(ctx, uid):
             stat("generations", len(order)), stat("steps", len(steps)),
             stat("longest gap", format_gap(steps["gap"].max())),
             stat("lowest score", f"{steps['score'].min():.2f}" if steps["score"].notna().any() else "—")]),
+        case_panel(ctx, _lineage_id(steps, uid), chain),
         section("Chain over time", dcc.Graph(id=ids.LINEAGE_TIMELINE, figure=_chain_figure(gens, steps),
                                              config={"displaylogo": False}),
                 note="Bars: each generation's active span (creation, posts, pages, 'active' observations). "
