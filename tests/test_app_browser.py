@@ -229,12 +229,17 @@ def full_shot(driver, name: str, width: int = 1440) -> Path:
         driver.set_window_size(width, 1100)
 
 
+def backend_uri(request, tmp_path_factory, name: str) -> str:
+    """The store a module-scoped browser fixture parametrised over ["embedded", "neo4j"]
+    runs on: a fresh embedded store, or the session's Neo4j."""
+    if request.param == "embedded":
+        return f"embedded:{tmp_path_factory.mktemp(name) / 'graph.lbug'}"
+    return request.getfixturevalue("neo4j_server").uri
+
+
 @pytest.fixture(scope="module", params=["embedded", "neo4j"])
 def demo_uri(request, tmp_path_factory):
-    if request.param == "embedded":
-        uri = f"embedded:{tmp_path_factory.mktemp('demo-store') / 'graph.lbug'}"
-    else:
-        uri = request.getfixturevalue("neo4j_server").uri
+    uri = backend_uri(request, tmp_path_factory, "demo-store")
     started = time.perf_counter()
     how = build_demo_store(uri)
     print(f"demo store ({request.param}) built in {time.perf_counter() - started:.0f} s ({how})")

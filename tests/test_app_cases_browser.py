@@ -14,7 +14,7 @@ import pytest
 from fixture_graph import CAMPAIGN, build_fixture_graph
 from graphinv import cases
 from graphinv.store import open_store
-from test_app_browser import AppServer, make_driver, severe_logs, shot, wait_for, wait_rendered
+from test_app_browser import AppServer, backend_uri, make_driver, severe_logs, shot, wait_for, wait_rendered
 
 pytestmark = pytest.mark.browser
 NAME = "Harassment of Jane Doe"
@@ -23,10 +23,7 @@ NOTE = "Same newsroom: these three share an office. <b>not bold</b>"
 
 @pytest.fixture(scope="module", params=["embedded", "neo4j"])
 def app(request, tmp_path_factory):
-    if request.param == "embedded":
-        uri = f"embedded:{tmp_path_factory.mktemp('cases') / 'graph.lbug'}"
-    else:
-        uri = request.getfixturevalue("neo4j_server").uri
+    uri = backend_uri(request, tmp_path_factory, "cases")
     with open_store(uri) as store:
         store.clear()
         build_fixture_graph(store)

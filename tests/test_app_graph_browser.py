@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from test_app_browser import AppServer, build_demo_store, make_driver, severe_logs, shot, wait_for, wait_rendered
+from test_app_browser import (AppServer, backend_uri, build_demo_store, make_driver, severe_logs, shot, wait_for,
+                              wait_rendered)
 
 pytestmark = pytest.mark.browser
 
@@ -24,10 +25,7 @@ CY = "const cy = document.getElementById(arguments[0])._cyreg.cy;"
 
 @pytest.fixture(scope="module", params=["embedded", "neo4j"])
 def served(request, tmp_path_factory):
-    if request.param == "embedded":
-        uri = f"embedded:{tmp_path_factory.mktemp('graph-store') / 'graph.lbug'}"
-    else:
-        uri = request.getfixturevalue("neo4j_server").uri
+    uri = backend_uri(request, tmp_path_factory, "graph-store")
     build_demo_store(uri)
     server = AppServer(uri)
     yield request.param, server

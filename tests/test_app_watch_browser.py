@@ -14,8 +14,8 @@ from urllib.parse import quote
 import pytest
 
 from graphinv.store import open_store
-from test_app_browser import (AppServer, _assert_no_script_ran, full_shot, make_driver, severe_logs, wait_for,
-                              wait_rendered)
+from test_app_browser import (AppServer, _assert_no_script_ran, backend_uri, full_shot, make_driver, severe_logs,
+                              wait_for, wait_rendered)
 from test_watch_queries import (CHANNEL, FLAKY, GONE, HOSTILE_HANDLE, NEW, OLD, PAUSED, SHA_MOVED, WARC, WATCHED,
                                 build_watch_graph)
 
@@ -30,10 +30,7 @@ def _build(uri: str) -> None:
 
 @pytest.fixture(scope="module", params=["embedded", "neo4j"])
 def watch_uri(request, tmp_path_factory):
-    if request.param == "embedded":
-        uri = f"embedded:{tmp_path_factory.mktemp('watch-store') / 'graph.lbug'}"
-    else:
-        uri = request.getfixturevalue("neo4j_server").uri
+    uri = backend_uri(request, tmp_path_factory, "watch-store")
     _build(uri)
     return request.param, uri
 

@@ -87,11 +87,11 @@ def within(frame: pd.DataFrame, span: Span, column: str = "time") -> pd.DataFram
 def control(span: Span, note: str = "") -> html.Div:
     """The page's time range: from, to, Apply, All time."""
     return html.Div(className="time-range", id=ids.TIME_RANGE, children=[
-        html.Span("Time (UTC)", className="export-label"),
-        dcc.Input(id=ids.TIME_FROM, type="text", value=span.given[0], placeholder="from YYYY-MM-DD", title=HOW,
+        html.Label("Time (UTC)", className="export-label", title=HOW, htmlFor=ids.TIME_FROM),
+        dcc.Input(id=ids.TIME_FROM, type="text", value=span.given[0], placeholder="from YYYY-MM-DD",
                   className="input time-input", debounce=True),
         html.Span("→"),
-        dcc.Input(id=ids.TIME_TO, type="text", value=span.given[1], placeholder="to YYYY-MM-DD", title=HOW,
+        dcc.Input(id=ids.TIME_TO, type="text", value=span.given[1], placeholder="to YYYY-MM-DD",
                   className="input time-input", debounce=True),
         html.Button("Apply", id=ids.TIME_APPLY, className="btn btn-small", n_clicks=0),
         html.Button("All time", id=ids.TIME_CLEAR, className="btn btn-small", n_clicks=0, disabled=not span.active),
