@@ -3,9 +3,10 @@
 The app opens an embedded store read-only and serves what ingest and the analyses
 wrote before it started: the answer of a read (a function and its arguments) is kept,
 and a page visited again costs no query. What another process writes to the store while
-the app runs (an ingest, `graphinv analyze`) is shown after the app is restarted. The app's own writes (a journalist's case
-notes, :mod:`graphinv.cases`) are never read through here. Other stores (a Neo4j server
-that another process may be writing to, a store opened for writing) are not memoised.
+the app runs (an ingest, `graphinv analyze`) is shown after the app is restarted. The
+app's own writes (a journalist's case notes, :mod:`graphinv.cases`) are never read
+through here. Other stores (a Neo4j server that another process may be writing to, a
+store opened for writing) are not memoised.
 
 >>> calls = []
 >>> class Store:  # stands in for a read-only embedded store
