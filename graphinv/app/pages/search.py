@@ -16,7 +16,7 @@ from ..links import entity_href
 
 PATH = "/search"
 TITLE = "Search"
-LIMIT = 50
+LIMIT = 25  # hits per kind drawn; the heading says when there are more
 MIN_LENGTH = 2
 
 # How each kind is headed on the page, in this order.
@@ -40,6 +40,12 @@ def search(store, text: str) -> dict[str, list[dict]]:
 def _present(value) -> bool:
     """A value worth showing: not None, not NaN (a missing cell), not empty."""
     return value is not None and value == value and value != ""
+
+
+def _facts(row: dict) -> str:
+    """' · detail · seen 2026-03-01 10:00Z', what is known of a hit."""
+    detail = f" · {row['detail']}" if _present(row.get("detail")) else ""
+    return detail + (f" · seen {iso(row['last_seen'])}" if _present(row.get("last_seen")) else "")
 
 
 def _snippet(text, q: str, width: int = 160) -> str:
@@ -67,11 +73,10 @@ def layout(ctx, params):
             section(f"Nothing found for “{text}”", empty("No account, target, site, ID or post holds that text."))])])
     sections = []
     for label, rows in found.items():
+        # Few components per hit: the app's renderer slows with the square of their number.
         items = [html.Li(className="search-hit", children=[
             dcc.Link(str(row.get("name") or row["uid"]), href=entity_href(row["uid"]), className="search-name"),
-            html.Span(f" · {row['detail']}" if _present(row.get("detail")) else "", className="muted"),
-            html.Span(f" · seen {iso(row['last_seen'])}" if _present(row.get("last_seen")) else "",
-                      className="muted"),
+            html.Span(_facts(row), className="muted"),
             html.Div(_snippet(row["text"], q), className="search-snippet") if _present(row.get("text")) else None,
         ]) for row in rows]
         more = " (the first {LIMIT}; narrow the search)".format(LIMIT=LIMIT) if len(rows) >= LIMIT else ""
