@@ -23,6 +23,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
+from ..normalize import to_epoch
 from . import ids
 
 OPEN_START, OPEN_END = 0, 2**62
@@ -53,20 +54,15 @@ ALL_TIME = Span()
 
 def parse(text: str | None, end: bool = False) -> int | None:
     """``2024-03-01`` or ``2024-03-01T02:00`` (or with a space, seconds, a Z) as epoch
-    seconds, UTC; a day's end (or a minute's, with ``end``) is its last second. None
-    when empty or unreadable."""
-    text = (text or "").strip().rstrip("Zz").replace(" ", "T")
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-    seconds = int(moment.timestamp())
-    if end:
-        seconds += 86399 if "T" not in text else (59 if text.count(":") == 1 else 0)
-    return seconds
+    seconds, UTC (read by :func:`graphinv.normalize.to_epoch`); with ``end``, a day's
+    or a minute's last second. None when empty or unreadable."""
+    text = (text or "").strip()
+    seconds = to_epoch(text) if text else None
+    if seconds is None or not end:
+        return seconds
+    if len(text.rstrip("Zz")) <= 10:
+        return seconds + 86399
+    return seconds + (59 if text.count(":") == 1 else 0)
 
 
 def from_params(params: dict) -> Span:

@@ -11,13 +11,12 @@ shows what fits and says how many more there are, instead of freezing the browse
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
 
 import dash
 from dash import Input, Output, State, ctx as callback_ctx, dcc, html
 
 from ...schema import SCHEMA
-from .. import data, graph_view, ids
+from .. import data, graph_view, ids, timerange
 from ..layout import empty, error_box, export_bar, iso, kind_colour, page_header, table, table_records
 from .cases import picker as case_picker, register_view_saver, save_view_button
 from ..links import entity_link
@@ -46,12 +45,8 @@ LEGENDS = (("Node kinds", {}),)
 def _epoch(value, end: bool = False) -> int:
     """A YYYY-MM-DD day as epoch seconds (its start, or with ``end`` its last second);
     empty or unreadable text leaves that side of the range open."""
-    try:
-        day = date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        return data.NEVER if end else 0
-    moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-    return int(moment.timestamp()) + (86399 if end else 0)
+    seconds = timerange.parse(value, end)
+    return (data.NEVER if end else 0) if seconds is None else seconds
 
 
 def layout(ctx, params):
