@@ -403,3 +403,75 @@ def test_results_do_not_depend_on_the_order_the_store_returns_rows():
     second = compute(shuffled, params).coordination.edges
     assert len(first) > 0
     pd.testing.assert_frame_equal(first.reset_index(drop=True), second.reset_index(drop=True))
+
+
+def _chunked_table(seed=5, rows=1500):
+    """URL shares where posts carry one or two links, a few objects far larger than a
+    small chunk, so chunks split objects and contents recur across objects. Each post
+    has its own second, so the two sides of a pair are its two accounts."""
+    rng = np.random.default_rng(seed)
+    obj = np.where(rng.random(rows) < 0.3, "viral", np.char.add("u", rng.integers(0, 300, rows).astype(str)))
+    post = rng.integers(0, rows // 2, rows)
+    frame = pd.DataFrame({"account": np.char.add("a", rng.integers(0, 60, rows).astype(str)), "object": obj,
+                          "content": np.char.add("p", post.astype(str)),
+                          "time": rng.permutation(rows // 2)[post] * 4, "modality": "url"})
+    frame = frame.drop_duplicates("content").merge(frame[["content", "object"]], on="content",
+                                                   suffixes=("_first", ""))
+    frame = frame.drop(columns="object_first")[["account", "object", "content", "time", "modality"]]
+    # the same posts matched by their text too: one content in two modalities
+    text = frame.sample(frac=0.3, random_state=seed).assign(modality="text", object=lambda f: "t" + f["content"])
+    return pd.concat([frame, text], ignore_index=True)
+
+
+@pytest.mark.parametrize("chunk_pairs", [50, 700])
+def test_results_do_not_depend_on_the_chunk_size(chunk_pairs):
+    """Pairs are streamed in chunks that end where an object ends, or cut a large
+    object in pieces: weights, distinct contents per side, objects per modality and
+    CNT's distinct messages are the same whatever the cut, and equal to what the
+    pair table says."""
+    table = _chunked_table()
+    whole = detect_coordination(table, 60, 2, fast_window=20, chunk_pairs=10**9)
+    cut = detect_coordination(table, 60, 2, fast_window=20, keep_pairs=False, chunk_pairs=chunk_pairs)
+    assert len(whole.edges) > 100 and whole.stats["pairs"] > 5 * chunk_pairs
+    pd.testing.assert_frame_equal(whole.edges, cut.edges)
+    pd.testing.assert_frame_equal(whole.modality_edges, cut.modality_edges)
+    # from the pair table: each side is one account's distinct posts (every post has its
+    # own second), and objects are distinct per modality
+    pairs = whole.pairs
+    sides = pd.concat([pairs[["account", "account_y", "account", "content"]].set_axis(["a", "b", "who", "c"], axis=1),
+                       pairs[["account", "account_y", "account_y", "content_y"]].set_axis(["a", "b", "who", "c"],
+                                                                                         axis=1)])
+    sides[["a", "b"]] = np.sort(sides[["a", "b"]].to_numpy(), axis=1)
+    per_side = sides.drop_duplicates().groupby(["a", "b", "who"]).size()
+    for edge in cut.edges.itertuples():
+        assert sorted([edge.n_content_id, edge.n_content_id_y]) == \
+            sorted(per_side.loc[(edge.account, edge.account_y)].tolist())
+    objects = pairs.assign(a=np.minimum(pairs["account"], pairs["account_y"]),
+                           b=np.maximum(pairs["account"], pairs["account_y"])) \
+        .groupby(["modality", "a", "b"])["object"].nunique()
+    assert cut.modality_edges.set_index(["modality", "account", "account_y"])["objects"].to_dict() == \
+        objects.to_dict()
+    cnt_whole = detect_coordination_cnt(table, 60, 1, loops=True, chunk_pairs=10**9)
+    cnt_cut = detect_coordination_cnt(table, 60, 1, loops=True, chunk_pairs=chunk_pairs)
+    pd.testing.assert_frame_equal(cnt_whole.edges, cnt_cut.edges)
+
+
+def test_modality_edges_count_distinct_objects_per_modality():
+    table = shares([("a", "u1", "p1", 0), ("b", "u1", "p2", 5), ("a", "u1", "p3", 9), ("b", "u2", "p4", 100),
+                    ("a", "u2", "p5", 101), ("a", "p1", "p6", 0, "text"), ("b", "p1", "p7", 3, "text")])
+    found = detect_coordination(table, 60, 1).modality_edges
+    assert found.to_dict("records") == [
+        {"modality": "text", "account": "a", "account_y": "b", "weight": 1, "objects": 1},
+        {"modality": "url", "account": "a", "account_y": "b", "weight": 3, "objects": 2},
+    ]
+
+
+def test_a_viral_object_is_streamed_not_skipped():
+    """Without a cap (the default) an object with far more pairs than a chunk is read
+    in pieces and counted exactly: 400 accounts in one second, every pair once."""
+    n = 400
+    viral = pd.DataFrame({"account": [f"acc{k:03d}" for k in range(n)], "object": "viral",
+                          "content": [f"c{k}" for k in range(n)], "time": 0, "modality": "url"})
+    result = detect_coordination(viral, 60, 1, keep_pairs=False, chunk_pairs=1000)
+    assert result.stats["capped_objects"] == [] and result.stats["pairs"] == n * (n - 1) // 2
+    assert len(result.edges) == n * (n - 1) // 2 and (result.edges["weight"] == 1).all()

@@ -47,13 +47,18 @@ Two semantics are reproduced exactly:
     dropped, loops are dropped unless ``loops=True``. One network per modality
     (co-retweet for ``repost``, co-link for ``url``, co-tweet for ``text``).
 
-Memory stays bounded: shares are sorted by (object, time), the partner range of
-each share is found with ``searchsorted``, and pairs are generated and aggregated in
-chunks of at most ``chunk_pairs``. An object whose co-share pairs exceed
-``max_pairs_per_object`` (one viral URL shared by 100k accounts in a minute would
-give 5e9 pairs) is skipped as a whole and listed in ``result.stats["capped_objects"]``;
-skipping rather than truncating keeps every reported edge exact for the objects it
-covers. Set ``max_pairs_per_object=None`` to reproduce the references without a cap.
+Memory stays bounded: the share frame is held as integer codes (strings stay in Arrow
+arrays), shares are sorted by (object, time), the partner range of each share is found
+with ``searchsorted``, and pairs are generated in chunks of about ``chunk_pairs`` that
+end where an object ends. Each chunk is reduced at once into per-edge sums and
+distinct counts (:class:`~.kernel.KeyedSums`, :class:`~.kernel.DistinctCounter`), so
+memory follows the number of edges, not of pairs: 400 accounts posting each of 375
+texts in the same second (30M pairs, 7.8M edges) run in about 5 GB. An object with
+more pairs than a chunk (a viral URL) is streamed in pieces; nothing is skipped unless
+``max_pairs_per_object`` is set, which skips such objects whole and lists them in
+``result.stats["capped_objects"]`` (a different result, so opt-in). The pair table
+itself is returned only when asked (``keep_pairs``), or for some accounts only
+(:func:`~.coortweet.coshare_pairs`).
 
 The package, one family per module: :mod:`.kernel` (the share frame as codes, pair
 streaming, the result record), :mod:`.coortweet`, :mod:`.toolkit` (CNT),
@@ -62,13 +67,14 @@ streaming, the result record), :mod:`.coortweet`, :mod:`.toolkit` (CNT),
 (the store step of ``graphinv analyze``: shares from the graph, campaigns, results).
 """
 
-from .coortweet import detect_coordination, estimate_window
+from .coortweet import coshare_pairs, detect_coordination, estimate_window
 from .kernel import (
     CHUNK_PAIRS,
     CNT_EDGE_COLUMNS,
     EDGE_COLUMNS,
     FAST_EDGE_COLUMNS,
     MAX_PAIRS_PER_OBJECT,
+    MODALITY_EDGE_COLUMNS,
     NODE_COLUMNS,
     PAIR_COLUMNS,
     SHARE_COLUMNS,
@@ -80,7 +86,8 @@ from .toolkit import CNT_NETWORKS, cnt_normalise_text, detect_coordination_cnt
 
 __all__ = [
     "CHUNK_PAIRS", "CNT_COLUMNS", "CNT_EDGE_COLUMNS", "CNT_NETWORKS", "EDGE_COLUMNS", "FAST_EDGE_COLUMNS",
-    "MAX_PAIRS_PER_OBJECT", "NODE_COLUMNS", "PAIR_COLUMNS", "SHARE_COLUMNS", "TABLE_SHAPES", "CoordinationResult",
+    "MAX_PAIRS_PER_OBJECT", "MODALITY_EDGE_COLUMNS", "NODE_COLUMNS", "PAIR_COLUMNS", "SHARE_COLUMNS", "TABLE_SHAPES",
+    "CoordinationResult", "coshare_pairs",
     "cnt_normalise_text", "detect_coordination", "detect_coordination_cnt", "estimate_window",
     "hashtag_sequence_objects", "image_hash_objects", "near_duplicate_objects", "read_share_table", "run_on_table",
 ]

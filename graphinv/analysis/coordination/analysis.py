@@ -18,8 +18,8 @@ import pandas as pd
 from ...records import campaign_uid
 from ..campaigns import detect_campaigns, summarise_campaigns
 from ..runs import AnalysisRun, jsonable, params_json, start_run, with_overrides
-from .coortweet import detect_coordination
-from .kernel import SHARE_COLUMNS, CoordinationResult
+from .coortweet import coshare_pairs, detect_coordination
+from .kernel import SHARE_COLUMNS, CoordinationResult, empty_pairs, encode_shares
 from .significance import keep_significant, score_pairs
 from .objects import hashtag_sequence_objects, image_hash_objects, near_duplicate_objects
 
@@ -155,22 +155,38 @@ def share_frame(store, params: CoordinationParams | None = None) -> pd.DataFrame
 def compute(frames: dict, params: CoordinationParams) -> CoordinationAnalysis:
     """Coordination and campaigns among ``frames`` (from :func:`read`); pure."""
     shares = share_frame_from(frames, params)
-    result = detect_coordination(shares, params.window, params.min_participation, params.edge_weight,
-                                 fast_window=params.fast_window)
+    coded = encode_shares(shares)
+    # The network without its pair table: on swarm data (hundreds of accounts posting
+    # each text in one second) the pairs outnumber the edges by far.
+    result = detect_coordination(coded, params.window, params.min_participation, params.edge_weight,
+                                 fast_window=params.fast_window, keep_pairs=False)
     # Campaigns are built from the edges that are coordination, not chance (one co-share
     # of a viral post is not evidence; see .significance).
     authors = frames.get("authors")
     audiences = authors.drop_duplicates("object").set_index("object")["author"] \
         if authors is not None and not authors.empty else None
-    tested = score_pairs(result.pairs, shares, window=result.window, min_objects=params.min_objects,
+    tested = score_pairs(result.modality_edges, shares, window=result.window, min_objects=params.min_objects,
                          alpha=params.alpha, audiences=audiences)
     kept = keep_significant(result.edges, tested)
     communities = cohesive(detect_campaigns(kept, resolution=params.resolution, seed=params.seed), kept,
                            params.min_campaign_size, params.min_cohesion)
-    amplified = amplified_accounts(communities, result.pairs, shares, authors, params.min_amplified_posts)
+
+    def pairs_of(accounts):  # the pairs a campaign's members take part in, and only those
+        if len(accounts) == 0:
+            return empty_pairs(params.fast_window is not None)
+        return coshare_pairs(coded, result.window, params.min_participation, accounts=accounts,
+                             fast_window=params.fast_window)
+
+    pairs = pairs_of(communities["account"].unique())
+    amplified = amplified_accounts(communities, pairs, shares, authors, params.min_amplified_posts)
     if not amplified.empty:
-        communities = voice_pushers(communities, amplified, result.pairs, authors, params.min_objects)
-    summary = summarise_campaigns(communities, shares, frames["campaign_posts"], pairs=result.pairs)
+        members = set(communities["account"])
+        communities = voice_pushers(communities, amplified, pairs, authors, params.min_objects)
+        # the pushers' pairs among themselves, for the campaigns' evidence
+        joined = sorted(set(communities["account"]) - members)
+        if joined:
+            pairs = pd.concat([pairs, pairs_of(joined)]).drop_duplicates(ignore_index=True)
+    summary = summarise_campaigns(communities, shares, frames["campaign_posts"], pairs=pairs)
     # "auto" is recorded as the window it settled on.
     run = start_run("coordination", params, window=result.window)
     stats = {"candidate_edges": len(result.edges), "significant_edges": len(kept)}

@@ -6,6 +6,8 @@ See :mod:`graphinv.analysis.coordination` for the rules reproduced.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -16,13 +18,16 @@ from .kernel import (
     CHUNK_PAIRS,
     MAX_PAIRS_PER_OBJECT,
     CoordinationResult,
+    DistinctCounter,
+    KeyedSums,
+    Shares,
     build_nodes,
     check_params,
+    empty_modality_edges,
     empty_pairs,
     encode_shares,
     iter_pairs,
     sort_and_count,
-    unique_pairs,
 )
 
 
@@ -128,7 +133,7 @@ def estimate_window(shares: pd.DataFrame, q: float = 0.1, p: float = 0.5) -> int
 
 
 def detect_coordination(
-    shares: pd.DataFrame,
+    shares: pd.DataFrame | Shares,
     window: int | str = 60,
     min_participation: int = 2,
     edge_weight: float = 0.5,
@@ -136,6 +141,7 @@ def detect_coordination(
     fast_window: int | None = None,
     max_pairs_per_object: int | None = MAX_PAIRS_PER_OBJECT,
     keep_pairs: bool = True,
+    pairs_of: Collection[str] | None = None,
     chunk_pairs: int = CHUNK_PAIRS,
 ) -> CoordinationResult:
     """Co-share pairs and the weighted undirected account network (CooRTweet).
@@ -155,12 +161,14 @@ def detect_coordination(
         A narrower window; pairs within it are flagged (``flag_speed_share``) and the
         edges get ``*_fast`` columns.
     max_pairs_per_object : int or None
-        Objects producing more pairs are skipped and reported in
-        ``stats["capped_objects"]``; None disables the cap.
+        Opt-in: objects producing more pairs are skipped and reported in
+        ``stats["capped_objects"]``. None (the default) streams every object.
     keep_pairs : bool
         Return the pair table (can be large); edges are computed either way.
+    pairs_of : collection of str, optional
+        Keep only the pairs in which one of these accounts takes part.
     chunk_pairs : int
-        Pairs materialised at once.
+        Pairs materialised at once; memory follows this and the number of edges.
 
     Returns
     -------
@@ -192,35 +200,154 @@ def detect_coordination(
     >>> r.summary
     'nodes=2 edges=1'
     """
-    if isinstance(window, str):
-        if window != "auto":
-            raise InputError(f"window must be seconds or 'auto', got {window!r}")
-        window = estimate_window(shares)
+    window = _window(shares, window)
     check_params(window, min_participation, edge_weight, fast_window)
     s = encode_shares(shares)
     fast = fast_window is not None
     n_acc = max(len(s.accounts), 1)
-    n_content = len(s.contents)
-    stats: dict = {
+    stats = _stats(s, window, min_participation, fast_window, max_pairs_per_object)
+    stats["edge_weight"] = float(edge_weight)
+    # A content's distinct partners are counted per edge across modalities (one post
+    # matched by link and by text is one content); a content carried by several objects
+    # can meet the same partner in two chunks, so it is never counted early.
+    multi = s.multi_object_contents()
+    sides = {name: DistinctCounter(len(s.contents), chunk_pairs)
+             for name in (("x", "y", "fx", "fy") if fast else ("x", "y"))}
+    spec = {"weight": "sum", "dt": "sum", "tmin": "min", "tmax": "max"}
+    if fast:
+        spec |= {"weight_fast": "sum", "dt_fast": "sum"}
+    per_modality: list[pd.DataFrame] = []
+    pair_parts: list[dict] = []
+    wanted = None if pairs_of is None else np.isin(s.accounts, np.asarray(list(pairs_of), dtype=object))
+    sums = objects = None
+    mod_now = -1
+    for chunk in _surviving_pairs(s, window, min_participation, fast_window, max_pairs_per_object, chunk_pairs,
+                                  stats):
+        if chunk.modality != mod_now:
+            if sums is not None:
+                per_modality.append(_modality_frame(sums, objects, mod_now))
+            sums, objects = KeyedSums(spec, chunk_pairs), DistinctCounter(s.n_objects, chunk_pairs)
+            mod_now = chunk.modality
+        key = np.minimum(chunk.account, chunk.account_y) * n_acc + np.maximum(chunk.account, chunk.account_y)
+        whole, side_x, side_y, isfast = chunk.whole, chunk.side_x, chunk.side_y, chunk.fast
+        part = {"weight": np.ones(len(key), dtype="int64"), "dt": chunk.dt, "tmin": chunk.time,
+                "tmax": chunk.time_y}
+        if fast:
+            part["weight_fast"] = isfast.astype("int64")
+            part["dt_fast"] = np.where(isfast, chunk.dt, 0)
+            sides["fx"].add(key[isfast], side_x[isfast], whole & ~multi[side_x[isfast]])
+            sides["fy"].add(key[isfast], side_y[isfast], whole & ~multi[side_y[isfast]])
+        sums.add(key, **part)
+        sides["x"].add(key, side_x, whole & ~multi[side_x])
+        sides["y"].add(key, side_y, whole & ~multi[side_y])
+        objects.add(key, chunk.object, whole)
+        if keep_pairs:
+            pair_parts.append(chunk.pair_columns(wanted))
+    if sums is not None:
+        per_modality.append(_modality_frame(sums, objects, mod_now))
+
+    pairs = _build_pairs(s, pair_parts, fast) if keep_pairs else empty_pairs(fast)
+    edges, modality_edges = _build_edges(s, per_modality, sides, n_acc, window, edge_weight, fast)
+    nodes = build_nodes(edges)
+    stats["edges"] = len(edges)
+    stats["nodes"] = len(nodes)
+    return CoordinationResult(pairs, edges, nodes, stats, int(window), "coortweet", modality_edges)
+
+
+def coshare_pairs(
+    shares: pd.DataFrame | Shares,
+    window: int,
+    min_participation: int = 2,
+    *,
+    accounts: Collection[str],
+    fast_window: int | None = None,
+    max_pairs_per_object: int | None = MAX_PAIRS_PER_OBJECT,
+    chunk_pairs: int = CHUNK_PAIRS,
+) -> pd.DataFrame:
+    """CooRTweet's co-share pairs (:data:`~.kernel.PAIR_COLUMNS`) in which one of
+    ``accounts`` takes part, without building the network: what a campaign's evidence
+    reads once its members are known, in memory that follows their pairs only.
+
+    >>> shares = pd.DataFrame({"account": ["a", "b", "c", "a", "b", "c"], "object": ["u1"] * 3 + ["u2"] * 3,
+    ...     "content": list("123456"), "time": [0, 5, 9, 100, 101, 102], "modality": "url"})
+    >>> coshare_pairs(shares, 60, accounts=["a"])[["account", "account_y", "object"]].values.tolist()
+    [['a', 'b', 'u1'], ['a', 'c', 'u1'], ['a', 'b', 'u2'], ['a', 'c', 'u2']]
+    """
+    check_params(window, min_participation, 0.5, fast_window)
+    s = encode_shares(shares)
+    wanted = np.isin(s.accounts, np.asarray(list(accounts), dtype=object))
+    stats = _stats(s, window, min_participation, fast_window, max_pairs_per_object)
+    parts = [chunk.pair_columns(wanted) for chunk in _surviving_pairs(
+        s, window, min_participation, fast_window, max_pairs_per_object, chunk_pairs, stats)]
+    return _build_pairs(s, parts, fast_window is not None)
+
+
+def _window(shares, window) -> int:
+    if isinstance(window, str):
+        if window != "auto":
+            raise InputError(f"window must be seconds or 'auto', got {window!r}")
+        return estimate_window(shares)
+    return window
+
+
+def _stats(s: Shares, window, min_participation, fast_window, max_pairs_per_object) -> dict:
+    if len(s.modalities) > 62:
+        raise InputError("at most 62 modalities are supported in one run")
+    return {
         "semantics": "coortweet",
         "rows": int(len(s.time) + s.dropped_missing),
         "dropped_missing": s.dropped_missing,
         "window": int(window),
         "fast_window": fast_window,
         "min_participation": int(min_participation),
-        "edge_weight": float(edge_weight),
         "max_pairs_per_object": max_pairs_per_object,
         "capped_objects": [],
         "pairs": 0,
         "pairs_fast": 0,
     }
 
-    agg_parts: list[pd.DataFrame] = []
-    side_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # key, content, fast?
-    pair_parts: list[dict] = []
 
-    if len(s.modalities) > 62:
-        raise InputError("at most 62 modalities are supported in one run")
+def _modality_frame(sums: KeyedSums, objects: DistinctCounter, mod_code: int) -> pd.DataFrame:
+    return sums.result().assign(objects=objects.result(), mod=mod_code)
+
+
+@dataclass
+class _Chunk:
+    """Surviving co-share pairs of one modality, as codes (account is the earlier share)."""
+
+    modality: int
+    whole: bool  # every pair of the chunk's objects is in it (see kernel.iter_pairs)
+    object: np.ndarray
+    account: np.ndarray
+    account_y: np.ndarray
+    content: np.ndarray
+    content_y: np.ndarray
+    time: np.ndarray
+    time_y: np.ndarray
+    side_x: np.ndarray  # CooRTweet's content_id / content_id_y sides
+    side_y: np.ndarray
+    fast: np.ndarray | None
+
+    @property
+    def dt(self) -> np.ndarray:
+        return self.time_y - self.time
+
+    def pair_columns(self, wanted: np.ndarray | None) -> dict:
+        mine = slice(None) if wanted is None else wanted[self.account] | wanted[self.account_y]
+        columns = {"modality": np.full(len(self.account), self.modality), "object": self.object,
+                   "account": self.account, "account_y": self.account_y, "content": self.content,
+                   "content_y": self.content_y, "time": self.time, "time_y": self.time_y, "time_delta": self.dt}
+        if self.fast is not None:
+            columns["fast"] = self.fast
+        return {name: values[mine] for name, values in columns.items()}
+
+
+def _surviving_pairs(s: Shares, window, min_participation, fast_window, max_pairs_per_object, chunk_pairs,
+                     stats) -> Iterator[_Chunk]:
+    """CooRTweet's steps 1-4 per modality: the pairs that survive, chunk by chunk."""
+    n_acc = max(len(s.accounts), 1)
+    n_content = len(s.contents)
+    fast = fast_window is not None
     for mod_code in range(len(s.modalities)):
         rows = np.flatnonzero(s.modality == mod_code)
         # 1. pre-filter on participation within the modality
@@ -228,13 +355,12 @@ def detect_coordination(
         rows = rows[counts[s.account[rows]] >= min_participation]
         if len(rows) < 2:
             continue
-        acc = s.account[rows]
-        rank = _coortweet_rank(acc)
+        rank = _coortweet_rank(s.account[rows])
         srt = sort_and_count(s.object[rows], s.time[rows], rank, window, max_pairs_per_object)
-        for code, n_pairs in srt.capped:
-            stats["capped_objects"].append(
-                {"modality": s.modalities[mod_code], "object": s.objects[code], "pairs": n_pairs}
-            )
+        if srt.capped:
+            names = s.object_names(np.array([code for code, _ in srt.capped]))
+            stats["capped_objects"] += [{"modality": s.modalities[mod_code], "object": name, "pairs": n_pairs}
+                                        for name, (_, n_pairs) in zip(names, srt.capped)]
         sr = rows[srt.order]  # original row index per sorted position
         a = s.account[sr]
         c = s.content[sr]
@@ -243,13 +369,13 @@ def detect_coordination(
         bad = s.object_is_content[sr] | (c < 0)
 
         def candidates(srt=srt, a=a, c=c, bad=bad):  # this modality's arrays, bound at definition
-            for i, j in iter_pairs(srt.forward, chunk_pairs):
+            for i, j, whole in iter_pairs(srt.object, srt.forward, chunk_pairs):
                 ok = (a[i] != a[j]) & (c[i] != c[j]) & ~bad[i] & ~bad[j]
-                yield i[ok], j[ok]
+                yield i[ok], j[ok], whole
 
         # 2-3. pairs; pass 1 marks the contents they involve
         in_result = np.zeros(n_content, dtype=bool)
-        for i, j in candidates():
+        for i, j, _ in candidates():
             in_result[c[i]] = True
             in_result[c[j]] = True
         # 4. post-filter on participation
@@ -257,99 +383,31 @@ def detect_coordination(
         good_fast = None
         if fast:
             in_fast = np.zeros(n_content, dtype=bool)
-            for i, j in candidates():
+            for i, j, _ in candidates():
                 keep = (good[c[i]] | good[c[j]]) & (t[j] - t[i] <= fast_window)
                 in_fast[c[i[keep]]] = True
                 in_fast[c[j[keep]]] = True
             good_fast = _participation_filter(
                 s.account[rows], s.content[rows], in_fast, n_acc, min_participation
             )
-        # 5. aggregate surviving pairs per account pair, chunk by chunk
-        for i, j in candidates():
+        for i, j, whole in candidates():
             keep = good[c[i]] | good[c[j]]
             i, j = i[keep], j[keep]
             if len(i) == 0:
                 continue
             dt = t[j] - t[i]
-            lo = np.minimum(a[i], a[j])
-            hi = np.maximum(a[i], a[j])
-            key = lo * n_acc + hi
             # CooRTweet's content_id side: the later-ranked row's content when the
             # times differ (its swap), else the earlier-ranked row's.
             later_first = r[j] > r[i]
             hi_rank_c = np.where(later_first, c[j], c[i])
             lo_rank_c = np.where(later_first, c[i], c[j])
-            side_x = np.where(dt > 0, hi_rank_c, lo_rank_c)
-            side_y = np.where(dt > 0, lo_rank_c, hi_rank_c)
-            part = {
-                "key": key,
-                "weight": np.ones(len(key), dtype="int64"),
-                "dt": dt,
-                "tmin": t[i],
-                "tmax": t[j],
-                "mod": np.full(len(key), 1 << mod_code, dtype="int64"),
-            }
             isfast = None
             if fast:
                 isfast = (dt <= fast_window) & (good_fast[c[i]] | good_fast[c[j]])
-                part["weight_fast"] = isfast.astype("int64")
-                part["dt_fast"] = np.where(isfast, dt, 0)
                 stats["pairs_fast"] += int(isfast.sum())
-            stats["pairs"] += len(key)
-            agg_parts.append(_reduce_chunk(pd.DataFrame(part), fast))
-            side_parts.append(_unique_sides(key, side_x, side_y, isfast))
-            if keep_pairs:
-                pair_parts.append(
-                    {
-                        "modality": np.full(len(key), mod_code),
-                        "object": s.object[sr[i]],
-                        "account": a[i],
-                        "account_y": a[j],
-                        "content": c[i],
-                        "content_y": c[j],
-                        "time": t[i],
-                        "time_y": t[j],
-                        "time_delta": dt,
-                        **({"fast": isfast} if fast else {}),
-                    }
-                )
-
-    pairs = _build_pairs(s, pair_parts, fast) if keep_pairs else empty_pairs(fast)
-    edges = _build_edges(s, agg_parts, side_parts, n_acc, window, edge_weight, fast)
-    nodes = build_nodes(edges)
-    stats["edges"] = len(edges)
-    stats["nodes"] = len(nodes)
-    return CoordinationResult(pairs, edges, nodes, stats, int(window), "coortweet")
-
-
-def _reduce_chunk(part: pd.DataFrame, fast: bool) -> pd.DataFrame:
-    spec = {
-        "weight": ("weight", "sum"),
-        "dt": ("dt", "sum"),
-        "tmin": ("tmin", "min"),
-        "tmax": ("tmax", "max"),
-        "mod": ("mod", "max"),  # one modality per chunk; OR-ed across chunks later
-    }
-    if fast:
-        spec |= {"weight_fast": ("weight_fast", "sum"), "dt_fast": ("dt_fast", "sum")}
-    return part.groupby("key", sort=False).agg(**spec).reset_index()
-
-
-def _unique_sides(key, side_x, side_y, isfast):
-    """Distinct (edge, content) per side, kept small so chunks can be merged later."""
-    out = {"x": unique_pairs(key, side_x), "y": unique_pairs(key, side_y)}
-    if isfast is not None:
-        out["fx"] = unique_pairs(key[isfast], side_x[isfast])
-        out["fy"] = unique_pairs(key[isfast], side_y[isfast])
-    return out
-
-
-def _count_distinct(parts: list[tuple[np.ndarray, np.ndarray]]) -> pd.Series:
-    if not parts:
-        return pd.Series([], dtype="int64")
-    k, v = unique_pairs(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
-    keys, counts = np.unique(k, return_counts=True)
-    return pd.Series(counts, index=keys)
+            stats["pairs"] += len(i)
+            yield _Chunk(mod_code, whole, s.object[sr[i]], a[i], a[j], c[i], c[j], t[i], t[j],
+                         np.where(dt > 0, hi_rank_c, lo_rank_c), np.where(dt > 0, lo_rank_c, hi_rank_c), isfast)
 
 
 def _modality_lists(masks: np.ndarray, modalities: np.ndarray) -> list:
@@ -363,24 +421,27 @@ def _symmetry(nx: np.ndarray, ny: np.ndarray) -> np.ndarray:
         return np.minimum(nx, ny) / np.maximum(nx, ny)
 
 
-def _build_edges(s, agg_parts, side_parts, n_acc, window, edge_weight, fast) -> pd.DataFrame:
-    if not agg_parts:
-        return _empty_edges(fast)
-    allp = pd.concat(agg_parts, ignore_index=True)
-    spec = {
-        "weight": ("weight", "sum"),
-        "dt": ("dt", "sum"),
-        "tmin": ("tmin", "min"),
-        "tmax": ("tmax", "max"),
-    }
+def _build_edges(s, per_modality, sides, n_acc, window, edge_weight, fast) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if not per_modality:
+        return _empty_edges(fast), empty_modality_edges()
+    every = pd.concat(per_modality)
+    keys_all = every.index.to_numpy()
+    modality_edges = pd.DataFrame({
+        "modality": s.modalities[every["mod"].to_numpy()],
+        "account": s.accounts[keys_all // n_acc],
+        "account_y": s.accounts[keys_all % n_acc],
+        "weight": every["weight"].to_numpy(dtype="int64"),
+        "objects": every["objects"].to_numpy(dtype="int64"),
+    })
+    # One row per key and modality, so the sum of the modalities' bits is their OR.
+    every = every.assign(mod=np.left_shift(1, every["mod"].to_numpy(dtype="int64")))
+    spec = {"weight": "sum", "dt": "sum", "tmin": "min", "tmax": "max", "mod": "sum"}
     if fast:
-        spec |= {"weight_fast": ("weight_fast", "sum"), "dt_fast": ("dt_fast", "sum")}
-    g = allp.groupby("key", sort=True)
-    agg = g.agg(**spec)
-    agg["mod"] = g["mod"].agg(np.bitwise_or.reduce)
+        spec |= {"weight_fast": "sum", "dt_fast": "sum"}
+    agg = every.groupby(level=0, sort=True).agg(spec)
     keys = agg.index.to_numpy()
-    nx = _count_distinct([p["x"] for p in side_parts]).reindex(keys).to_numpy()
-    ny = _count_distinct([p["y"] for p in side_parts]).reindex(keys).to_numpy()
+    nx = sides["x"].result().reindex(keys).to_numpy()
+    ny = sides["y"].result().reindex(keys).to_numpy()
     weight = agg["weight"].to_numpy()
     edges = pd.DataFrame(
         {
@@ -402,8 +463,8 @@ def _build_edges(s, agg_parts, side_parts, n_acc, window, edge_weight, fast) -> 
     if fast:
         wf = agg["weight_fast"].to_numpy()
         has = wf > 0
-        fx = _count_distinct([p["fx"] for p in side_parts]).reindex(keys).to_numpy()
-        fy = _count_distinct([p["fy"] for p in side_parts]).reindex(keys).to_numpy()
+        fx = sides["fx"].result().reindex(keys).fillna(0).to_numpy()
+        fy = sides["fy"].result().reindex(keys).fillna(0).to_numpy()
         edges["weight_fast"] = pd.array(np.where(has, wf, 0), dtype="Int64")
         edges.loc[~has, "weight_fast"] = pd.NA
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -415,7 +476,7 @@ def _build_edges(s, agg_parts, side_parts, n_acc, window, edge_weight, fast) -> 
             flag = pd.array((wf > threshold_fast).astype("int64"), dtype="Int64")
         flag[~has] = pd.NA
         edges["weight_threshold_fast"] = flag
-    return edges.reset_index(drop=True)
+    return edges.reset_index(drop=True), modality_edges
 
 
 def _build_pairs(s, parts, fast) -> pd.DataFrame:
@@ -425,11 +486,11 @@ def _build_pairs(s, parts, fast) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "modality": s.modalities[cat["modality"]],
-            "object": s.objects[cat["object"]],
+            "object": s.object_names(cat["object"]),
             "account": s.accounts[cat["account"]],
             "account_y": s.accounts[cat["account_y"]],
-            "content": s.contents[cat["content"]],
-            "content_y": s.contents[cat["content_y"]],
+            "content": s.content_names(cat["content"]),
+            "content_y": s.content_names(cat["content_y"]),
             "time": cat["time"].astype("int64"),
             "time_y": cat["time_y"].astype("int64"),
             "time_delta": cat["time_delta"].astype("int64"),

@@ -8,10 +8,12 @@ frame's columns are described in :mod:`graphinv.analysis.coordination`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graphinv.errors import InputError
 
@@ -53,13 +55,17 @@ FAST_EDGE_COLUMNS = [
 
 CNT_EDGE_COLUMNS = ["account", "account_y", "weight", "modality", "network"]
 
+#: Per modality and account pair: co-share pairs and distinct objects co-acted on.
+MODALITY_EDGE_COLUMNS = ["modality", "account", "account_y", "weight", "objects"]
+
 NODE_COLUMNS = ["account", "degree", "strength"]
 
-#: Default bound on the co-share pairs one object may produce before it is skipped.
-MAX_PAIRS_PER_OBJECT = 5_000_000
+#: No object is skipped by default: its pairs are streamed like any other's. A cap
+#: (objects over it skipped and listed in ``stats["capped_objects"]``) is opt-in.
+MAX_PAIRS_PER_OBJECT = None
 
-#: Pairs materialised at once while streaming; bounds peak memory (~40 bytes each).
-CHUNK_PAIRS = 4_000_000
+#: Pairs materialised at once while streaming; bounds peak memory (~100 bytes each).
+CHUNK_PAIRS = 2_000_000
 
 
 @dataclass
@@ -78,6 +84,10 @@ class CoordinationResult:
         Accounts on at least one edge, with degree and strength (sum of weights).
     stats : dict
         Counts of what was read, dropped, capped and produced.
+    modality_edges : DataFrame
+        CooRTweet only: :data:`MODALITY_EDGE_COLUMNS`, the edges split by modality
+        with the distinct objects each pair co-acted on (what the significance test
+        of :mod:`.significance` reads, without the pair table).
     """
 
     pairs: pd.DataFrame
@@ -86,6 +96,7 @@ class CoordinationResult:
     stats: dict = field(default_factory=dict)
     window: int = 0
     semantics: str = "coortweet"
+    modality_edges: pd.DataFrame = field(default_factory=lambda: empty_modality_edges())
 
     @property
     def summary(self) -> str:
@@ -115,6 +126,11 @@ def empty_pairs(fast: bool) -> pd.DataFrame:
     return frame
 
 
+def empty_modality_edges() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype="int64" if c in ("weight", "objects") else object)
+                         for c in MODALITY_EDGE_COLUMNS})
+
+
 def _empty_nodes() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -138,21 +154,78 @@ def as_epoch_seconds(values: pd.Series) -> np.ndarray:
     return as_float.astype("int64")
 
 
+def _strings(values: pd.Series) -> pa.Array:
+    """A column as one Arrow string array, nulls kept (numbers and the like as text)."""
+    arr = pa.array(values.astype("str"))
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _dictionary(arr: pa.Array, sort: bool = False) -> tuple[np.ndarray, pa.Array]:
+    """Integer codes (-1 for null) and the distinct values, by Arrow's hash table.
+
+    With ``sort`` the codes follow the values' order (UTF-8 byte order, which is code
+    point order, the order Python compares strings in).
+    """
+    encoded = pc.dictionary_encode(arr)
+    codes = encoded.indices.fill_null(-1).to_numpy().astype("int64")
+    values = encoded.dictionary
+    if sort and len(values):
+        order = pc.array_sort_indices(values).to_numpy()
+        rank = np.empty(len(order), dtype="int64")
+        rank[order] = np.arange(len(order))
+        codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+        values = values.take(pa.array(order))
+    return codes, values
+
+
+def _names(values: pa.Array, codes: np.ndarray) -> np.ndarray:
+    return values.take(pa.array(np.asarray(codes, dtype="int64"))).to_numpy(zero_copy_only=False)
+
+
 @dataclass
 class Shares:
-    """Share frame as integer codes, the form both semantics work on."""
+    """Share frame as integer codes, the form both semantics work on.
+
+    The strings stay in Arrow arrays and are looked up only for what is returned
+    (:meth:`object_names`, :meth:`content_names`): a 10M-row table is never turned
+    into Python strings.
+    """
 
     account: np.ndarray  # int64 codes; code order is the accounts' string order
     accounts: np.ndarray  # code -> account string
     object: np.ndarray  # int64 codes of (modality, object)
-    objects: np.ndarray  # code -> object string
+    object_values: pa.Array  # distinct object strings
+    object_index: np.ndarray  # object code -> position in object_values
     content: np.ndarray  # int64 codes, -1 for a missing content
-    contents: np.ndarray  # code -> content string
+    contents: pa.Array  # code -> content string
     time: np.ndarray  # int64
     modality: np.ndarray  # int64 codes
     modalities: np.ndarray  # code -> modality string
     object_is_content: np.ndarray  # bool: the row's content equals its object
     dropped_missing: int
+
+    def object_names(self, codes: np.ndarray) -> np.ndarray:
+        return _names(self.object_values, self.object_index[codes])
+
+    def content_names(self, codes: np.ndarray) -> np.ndarray:
+        return _names(self.contents, codes)
+
+    @property
+    def n_objects(self) -> int:
+        return len(self.object_index)
+
+    def subset(self, rows: np.ndarray) -> Shares:
+        """The same codes for the rows ``rows`` (an index or a boolean mask)."""
+        return replace(self, account=self.account[rows], object=self.object[rows], content=self.content[rows],
+                       time=self.time[rows], modality=self.modality[rows],
+                       object_is_content=self.object_is_content[rows])
+
+    def multi_object_contents(self) -> np.ndarray:
+        """Per content code: carried by more than one object (a post with two links, or
+        seen as a URL and as a text). Its co-shares can recur in two objects' chunks."""
+        has = self.content >= 0
+        c, _ = distinct(self.content[has], self.object[has], self.n_objects)
+        return np.bincount(c, minlength=len(self.contents)) > 1
 
 
 def validate_shares(shares: pd.DataFrame) -> pd.DataFrame:
@@ -167,7 +240,10 @@ def validate_shares(shares: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def encode_shares(shares: pd.DataFrame) -> Shares:
+def encode_shares(shares: pd.DataFrame | Shares) -> Shares:
+    """The share frame as codes (a :class:`Shares` is returned as it is)."""
+    if isinstance(shares, Shares):
+        return shares
     frame = validate_shares(shares)
     # A share needs an account, an object and a time; a missing content still counts
     # for participation (as in CooRTweet) but never pairs.
@@ -176,35 +252,31 @@ def encode_shares(shares: pd.DataFrame) -> Shares:
     dropped = int((~keep).sum())
     if dropped:
         frame = frame[keep]
-    account_str = frame["account"].astype(str).to_numpy(dtype=object)
-    object_str = frame["object"].astype(str).to_numpy(dtype=object)
-    modality_str = frame["modality"].astype(str).to_numpy(dtype=object)
-    content_na = frame["content"].isna().to_numpy()
-    content_str = frame["content"].astype(str).to_numpy(dtype=object)
     time = as_epoch_seconds(frame["time"])
-
-    # sort=True so that comparing account codes compares account strings, which is
-    # how CooRTweet orients an undirected edge (pmin/pmax, C-locale order here).
-    account, accounts = pd.factorize(account_str, sort=True)
-    modality, modalities = pd.factorize(modality_str, sort=True)
-    obj_single, objects = pd.factorize(object_str)
+    object_str = _strings(frame["object"])
+    content_str = _strings(frame["content"])
+    # sorted so that comparing account codes compares account strings, which is how
+    # CooRTweet orients an undirected edge (pmin/pmax, C-locale order here).
+    account, accounts = _dictionary(_strings(frame["account"]), sort=True)
+    modality, modalities = _dictionary(_strings(frame["modality"]), sort=True)
+    obj_single, object_values = _dictionary(object_str)
     # (modality, object) as one key: the same string in two modalities is two objects
-    pair_key = modality.astype("int64") * max(len(objects), 1) + obj_single
-    obj_code, uniq = pd.factorize(pair_key)
-    object_names = objects[uniq % max(len(objects), 1)] if len(uniq) else objects[:0]
-    content, contents = pd.factorize(np.where(content_na, None, content_str))
-    object_is_content = (~content_na) & (content_str == object_str)
+    width = max(len(object_values), 1)
+    obj_code, uniq = pd.factorize(modality * width + obj_single)
+    content, contents = _dictionary(content_str)
+    object_is_content = pc.fill_null(pc.equal(content_str, object_str), False).to_numpy(zero_copy_only=False)
     return Shares(
-        account=account.astype("int64"),
-        accounts=np.asarray(accounts, dtype=object),
+        account=account,
+        accounts=accounts.to_numpy(zero_copy_only=False).astype(object),
         object=obj_code.astype("int64"),
-        objects=np.asarray(object_names, dtype=object),
-        content=content.astype("int64"),
-        contents=np.asarray(contents, dtype=object),
+        object_values=object_values,
+        object_index=(uniq % width).astype("int64"),
+        content=content,
+        contents=contents,
         time=time,
-        modality=modality.astype("int64"),
-        modalities=np.asarray(modalities, dtype=object),
-        object_is_content=object_is_content,
+        modality=modality,
+        modalities=modalities.to_numpy(zero_copy_only=False).astype(object),
+        object_is_content=np.asarray(object_is_content, dtype=bool),
         dropped_missing=dropped,
     )
 
@@ -219,6 +291,7 @@ class SortedShares:
     order: np.ndarray  # index into the input arrays per sorted position
     forward: np.ndarray  # partners j > i within the window, per sorted position
     capped: list  # (object code, pairs) skipped by the cap
+    object: np.ndarray = None  # object code per sorted position
 
 
 def sort_and_count(
@@ -226,13 +299,13 @@ def sort_and_count(
     time: np.ndarray,
     tiebreak: np.ndarray,
     window: int,
-    max_pairs_per_object: int | None,
+    max_pairs_per_object: int | None = None,
 ) -> SortedShares:
     order = np.lexsort((tiebreak, time, obj))
     o = obj[order]
     t = time[order]
     if len(o) == 0:
-        return SortedShares(order, np.zeros(0, dtype="int64"), [])
+        return SortedShares(order, np.zeros(0, dtype="int64"), [], o)
     # One int64 key per share so that a single searchsorted finds, for every share,
     # the end of its object's window: key = object * stride + (time - tmin).
     t0 = t - t.min()
@@ -249,38 +322,171 @@ def sort_and_count(
         if len(over):
             forward = np.where(np.isin(o, over), 0, forward)
             capped = [(int(code), int(per_object[code])) for code in over]
-    return SortedShares(order, forward.astype("int64"), capped)
+    return SortedShares(order, forward.astype("int64"), capped, o)
 
 
-def iter_pairs(forward: np.ndarray, chunk_pairs: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Yield (i, j) sorted positions of all forward pairs, ``chunk_pairs`` at a time.
+def _expand(forward: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    counts = forward[lo:hi]
+    m = int(counts.sum())
+    i = np.repeat(np.arange(lo, hi, dtype="int64"), counts)
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    return i, i + 1 + (np.arange(m, dtype="int64") - first)
 
-    Pair (i, j) exists for i < j <= i + forward[i]. Rows are cut into chunks whose
-    pair total stays near ``chunk_pairs``; a single row never exceeds the per-object
-    cap, so a chunk is bounded by max(chunk_pairs, cap).
+
+def iter_pairs(sorted_objects: np.ndarray, forward: np.ndarray,
+               chunk_pairs: int) -> Iterator[tuple[np.ndarray, np.ndarray, bool]]:
+    """Yield ``(i, j, whole)``: sorted positions of the forward pairs, about
+    ``chunk_pairs`` at a time, in object order.
+
+    Pair (i, j) exists for i < j <= i + forward[i]. Chunks end where an object ends,
+    so ``whole`` chunks hold every pair of their objects and anything distinct within
+    one object (the accounts that co-acted on it) is distinct within the chunk. An
+    object with more pairs than ``chunk_pairs`` (a viral post) comes in pieces of its
+    rows, flagged ``whole=False``; nothing is skipped.
     """
-    if len(forward) == 0:
-        return
-    csum = np.cumsum(forward)
-    total = int(csum[-1])
-    if total == 0:
-        return
-    start_row = 0
     n = len(forward)
-    done = 0
-    while start_row < n and done < total:
-        stop_row = int(np.searchsorted(csum, done + chunk_pairs, side="right"))
-        stop_row = max(stop_row, start_row + 1)
-        stop_row = min(stop_row, n)
-        counts = forward[start_row:stop_row]
-        m = int(counts.sum())
-        if m:
-            i = np.repeat(np.arange(start_row, stop_row, dtype="int64"), counts)
-            first = np.repeat(np.cumsum(counts) - counts, counts)
-            j = i + 1 + (np.arange(m, dtype="int64") - first)
-            yield i, j
-        done += m
-        start_row = stop_row
+    if n == 0:
+        return
+    before = np.concatenate([[0], np.cumsum(forward)])  # pairs before each row
+    if before[-1] == 0:
+        return
+    bounds = np.r_[np.flatnonzero(np.r_[True, sorted_objects[1:] != sorted_objects[:-1]]), n]
+    at = before[bounds]
+    k = 0
+    while k < len(bounds) - 1:
+        far = int(np.searchsorted(at, at[k] + chunk_pairs, side="right")) - 1
+        if far > k:
+            lo, hi = int(bounds[k]), int(bounds[far])
+            if before[hi] > before[lo]:
+                yield (*_expand(forward, lo, hi), True)
+            k = far
+            continue
+        row, end = int(bounds[k]), int(bounds[k + 1])
+        while row < end:
+            stop = int(np.searchsorted(before, before[row] + chunk_pairs, side="right")) - 1
+            stop = min(max(stop, row + 1), end)
+            yield (*_expand(forward, row, stop), False)
+            row = stop
+        k += 1
+
+
+_REDUCE = {"sum": np.add, "min": np.minimum, "max": np.maximum}
+
+
+def _reduce(key: np.ndarray, columns: dict, how: dict, kind: str | None = None) -> tuple[np.ndarray, dict]:
+    """Sorted distinct keys and each column reduced per key (numpy's sort is several
+    times faster than a hash group-by on tens of millions of int64 keys)."""
+    order = np.argsort(key, kind=kind)
+    ordered = key[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    return ordered[starts], {name: _REDUCE[how[name]].reduceat(columns[name][order], starts) for name in how}
+
+
+class KeyedSums:
+    """Per-key sums, minima and maxima of streamed chunks, merged as they come, so
+    memory follows the number of distinct keys (edges), not of pairs.
+
+    >>> sums = KeyedSums({"weight": "sum", "first": "min"}, floor=2)
+    >>> sums.add(np.array([7, 7, 3]), weight=np.array([1, 1, 1]), first=np.array([5, 2, 9]))
+    >>> sums.add(np.array([3]), weight=np.array([1]), first=np.array([1]))
+    >>> sums.result().to_dict("index")
+    {3: {'weight': 2, 'first': 1}, 7: {'weight': 2, 'first': 2}}
+    """
+
+    def __init__(self, how: dict[str, str], floor: int = CHUNK_PAIRS):
+        self.how, self.floor = how, floor
+        self.parts: list[tuple[np.ndarray, dict]] = []
+        self.base_rows = self.fresh_rows = 0
+
+    def add(self, key: np.ndarray, presorted: bool = False, **columns: np.ndarray) -> None:
+        """Add a chunk; ``presorted`` says its keys are already sorted and distinct."""
+        if len(key) == 0:
+            return
+        self.parts.append((key, columns) if presorted else _reduce(key, columns, self.how))
+        self.fresh_rows += len(self.parts[-1][0])
+        # Merge when the new rows outgrow what is merged: each row is merged O(1) times.
+        if self.fresh_rows > max(self.floor, self.base_rows):
+            self._merge()
+
+    def _merge(self) -> None:
+        if len(self.parts) > 1:
+            key = np.concatenate([k for k, _ in self.parts])
+            columns = {name: np.concatenate([c[name] for _, c in self.parts]) for name in self.how}
+            # The parts are sorted runs, which a stable (merge) sort takes nearly as they are.
+            self.parts = [_reduce(key, columns, self.how, kind="stable")]
+        self.base_rows, self.fresh_rows = len(self.parts[0][0]), 0
+
+    def result(self) -> pd.DataFrame:
+        """One row per key, sorted by key (index ``key``)."""
+        if not self.parts:
+            return pd.DataFrame({c: pd.Series([], dtype="int64") for c in self.how}).rename_axis("key")
+        self._merge()
+        key, columns = self.parts[0]
+        return pd.DataFrame(columns, index=pd.Index(key, name="key"))
+
+
+class DistinctCounter:
+    """How many distinct values each key has seen across streamed chunks.
+
+    A (key, value) marked ``safe`` is one that no other call to :meth:`add` can bring
+    again (its object's pairs were all in this call, and the value belongs to that
+    object only): it is counted at once. The others wait in a pool, deduplicated as
+    it grows. Memory follows the keys plus the unsafe values, not the pairs.
+
+    >>> counter = DistinctCounter(n_values=10)
+    >>> counter.add(np.array([1, 1, 2]), np.array([4, 4, 5]), safe=np.array([True, True, False]))
+    >>> counter.add(np.array([2]), np.array([5]), safe=np.array([False]))
+    >>> counter.result().to_dict()
+    {1: 1, 2: 1}
+    """
+
+    def __init__(self, n_values: int, floor: int = CHUNK_PAIRS):
+        self.n_values, self.floor = max(int(n_values), 1), floor
+        self.counts = KeyedSums({"n": "sum"}, floor)
+        self.pool: list[tuple[np.ndarray, np.ndarray]] = []  # distinct (key, value) of unsafe rows
+        self.pool_rows = self.pool_base = 0
+
+    def add(self, key: np.ndarray, value: np.ndarray, safe: np.ndarray | bool = False) -> None:
+        if len(key) == 0:
+            return
+        safe = np.broadcast_to(safe, key.shape)
+        if safe.all():
+            self._count(key, value)
+        elif safe.any():
+            self._count(key[safe], value[safe])
+        if not safe.all():
+            unsafe = ~safe
+            self.pool.append(distinct(key[unsafe], value[unsafe], self.n_values))
+            self.pool_rows += len(self.pool[-1][0])
+            if self.pool_rows - self.pool_base > max(self.floor, self.pool_base):
+                self._merge_pool()
+
+    def _count(self, key: np.ndarray, value: np.ndarray) -> None:
+        k, _ = distinct(key, value, self.n_values)  # sorted by key
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        self.counts.add(k[starts], presorted=True, n=np.diff(np.r_[starts, len(k)]))
+
+    def _merge_pool(self) -> None:
+        self.pool = [distinct(np.concatenate([k for k, _ in self.pool]),
+                              np.concatenate([v for _, v in self.pool]), self.n_values)]
+        self.pool_rows = self.pool_base = len(self.pool[0][0])
+
+    def result(self) -> pd.Series:
+        """Distinct values per key, sorted by key."""
+        if self.pool:
+            self._merge_pool()
+            self._count(*self.pool[0])
+            self.pool = []
+        return self.counts.result()["n"].astype("int64")
+
+
+def distinct(key: np.ndarray, value: np.ndarray, n_values: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (key, value) pairs (values below ``n_values``), sorted by key then value."""
+    if len(key) and int(key.max()) < (2**63 - 1) // max(n_values, 1):
+        combined = np.sort(key * n_values + value)
+        combined = combined[np.r_[True, combined[1:] != combined[:-1]]]
+        return combined // n_values, combined % n_values
+    return unique_pairs(key, value)
 
 
 # --------------------------------------------------------------------- shared steps
@@ -303,6 +509,8 @@ def check_params(window, min_participation, edge_weight, fast_window):
 
 def unique_pairs(key: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct (key, value) pairs, sorted by key then value."""
+    if len(key) == 0:
+        return key, value
     order = np.lexsort((value, key))
     k, v = key[order], value[order]
     first = np.r_[True, (k[1:] != k[:-1]) | (v[1:] != v[:-1])]

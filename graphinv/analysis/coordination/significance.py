@@ -31,9 +31,9 @@ viral post (c and d seconds apart): only a–b is kept.
 >>> shares = pd.DataFrame({"modality": "repost",
 ...                        "account": ["a"] * 6 + ["b"] * 6 + ["c", "d"] + [f"u{i}" for i in range(40)],
 ...                        "object": rare + rare + ["v"] * 42})
->>> pairs = pd.DataFrame({"modality": "repost", "account": ["a"] * 6 + ["c"], "account_y": ["b"] * 6 + ["d"],
-...                       "object": rare + ["v"]})
->>> score_pairs(pairs, shares)[["account", "account_y", "objects", "significant"]].values.tolist()
+>>> co_acted = pd.DataFrame({"modality": "repost", "account": ["a", "c"], "account_y": ["b", "d"],
+...                          "objects": [6, 1]})
+>>> score_pairs(co_acted, shares)[["account", "account_y", "objects", "significant"]].values.tolist()
 [['a', 'b', 6, True], ['c', 'd', 1, False]]
 """
 
@@ -45,7 +45,7 @@ import pandas as pd
 TESTED_COLUMNS = ("account", "account_y", "objects", "expected", "p_value", "q_value", "significant")
 
 
-def score_pairs(pairs: pd.DataFrame, shares: pd.DataFrame, *, window: int = 60, min_objects: int = 2,
+def score_pairs(co_acted: pd.DataFrame, shares: pd.DataFrame, *, window: int = 60, min_objects: int = 2,
                 alpha: float = 0.01, audiences: pd.Series | None = None) -> pd.DataFrame:
     """One row per co-acting pair: distinct objects co-acted within the window in its
     strongest modality (``objects``), the chance expectation there (``expected``), the
@@ -56,17 +56,18 @@ def score_pairs(pairs: pd.DataFrame, shares: pd.DataFrame, *, window: int = 60, 
     one co-action in each, not three in one), and a pair is as strong as its strongest
     modality, its p-value multiplied by the number of modalities it was tested in.
 
-    ``pairs`` are CooRTweet's co-share pairs (modality, object, account, account_y);
-    ``shares`` every action (modality, object, account, time). Pairs are unordered: the
-    smaller uid comes first. ``audiences`` maps a reposted object to its author: an
+    ``co_acted`` has one row per modality and account pair that co-shared (modality,
+    account, account_y, objects: the distinct objects; CooRTweet's
+    ``CoordinationResult.modality_edges``), the smaller uid first; ``shares`` every
+    action (modality, object, account, time). ``audiences`` maps a reposted object to its author: an
     object's popularity is then its author's audience (every account that reposted any
     of the author's posts), since the fans of a popular account repost its posts
     because they follow it, not by chance; a raid's voice has no audience but the raid.
     """
-    if pairs.empty:
+    if co_acted.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TESTED_COLUMNS})
     parts = []
-    for modality, part in pairs.groupby("modality", sort=True):
+    for modality, part in co_acted.groupby("modality", sort=True):
         own = shares[shares["modality"] == modality]
         parts.append(_score_modality(part, own, window, audiences if modality == "repost" else None))
     every = pd.concat(parts, ignore_index=True)
@@ -79,7 +80,7 @@ def score_pairs(pairs: pd.DataFrame, shares: pd.DataFrame, *, window: int = 60, 
     return best[list(TESTED_COLUMNS)]
 
 
-def _score_modality(pairs: pd.DataFrame, shares: pd.DataFrame, window: int,
+def _score_modality(co_acted: pd.DataFrame, shares: pd.DataFrame, window: int,
                     audiences: pd.Series | None) -> pd.DataFrame:
     """objects, expected and the raw Poisson tail of each pair, within one modality."""
     from scipy.stats import poisson
@@ -101,12 +102,7 @@ def _score_modality(pairs: pd.DataFrame, shares: pd.DataFrame, window: int,
         "n", kind="stable")
     total = float(len(acts))
 
-    first = pairs["account"].astype(str).to_numpy()
-    second = pairs["account_y"].astype(str).to_numpy()
-    co = pd.DataFrame({"account": np.minimum(first, second), "account_y": np.maximum(first, second),
-                       "key": pairs["object"].astype(str).to_numpy()})
-    co = co[co["account"] != co["account_y"]].drop_duplicates()
-    tested = co.groupby(["account", "account_y"], sort=True).size().rename("objects").reset_index()
+    tested = co_acted[["account", "account_y", "objects"]].sort_values(["account", "account_y"], ignore_index=True)
     d_a = tested["account"].map(degree).to_numpy(dtype=float)
     d_b = tested["account_y"].map(degree).to_numpy(dtype=float)
     expected = _expected_common(np.minimum(d_a, d_b), np.maximum(d_a, d_b), per_object["n"].to_numpy(),

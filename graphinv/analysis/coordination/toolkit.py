@@ -18,6 +18,7 @@ from .kernel import (
     CNT_EDGE_COLUMNS,
     MAX_PAIRS_PER_OBJECT,
     CoordinationResult,
+    DistinctCounter,
     build_nodes,
     check_params,
     empty_pairs,
@@ -88,10 +89,14 @@ def detect_coordination_cnt(
     if text_mask.any():
         frame = frame.copy()
         frame.loc[text_mask, "object"] = frame.loc[text_mask, "object"].astype(str).map(cnt_normalise_text)
-    frame = frame.drop_duplicates(["modality", "content", "object"])
-    one_object = frame["modality"].isin(["repost", *text_modalities])
-    frame = frame[~(one_object & frame.duplicated(["modality", "content"]))]
     s = encode_shares(frame)
+    # As in CNT's tables, a (content, object) pair counts once, and a repost or text
+    # content carries only its first object; deduplicated on codes, not strings.
+    s = s.subset(~pd.Series(s.object * max(len(s.contents), 1) + s.content).duplicated().to_numpy())
+    one_object = np.isin(s.modalities, ["repost", *text_modalities])[s.modality]
+    again = pd.Series(s.content * max(len(s.modalities), 1) + s.modality).duplicated().to_numpy()
+    s = s.subset(~(one_object & again))
+    multi = s.multi_object_contents()
     n_acc = max(len(s.accounts), 1)
     stats = {
         "semantics": "cnt",
@@ -107,26 +112,31 @@ def detect_coordination_cnt(
     for mod_code in range(len(s.modalities)):
         rows = np.flatnonzero(s.modality == mod_code)
         srt = sort_and_count(s.object[rows], s.time[rows], rows, window, max_pairs_per_object)
-        for code, n_pairs in srt.capped:
-            stats["capped_objects"].append(
-                {"modality": s.modalities[mod_code], "object": s.objects[code], "pairs": n_pairs}
-            )
+        if srt.capped:
+            names = s.object_names(np.array([code for code, _ in srt.capped]))
+            stats["capped_objects"] += [{"modality": s.modalities[mod_code], "object": name, "pairs": n_pairs}
+                                        for name, (_, n_pairs) in zip(names, srt.capped)]
         sr = rows[srt.order]
         a, c = s.account[sr], s.content[sr]
-        # Self matches: every message matches itself (CNT's join has e_1 = e_2).
-        keys = [a * n_acc + a]
-        vals = [c]
-        for i, j in iter_pairs(srt.forward, chunk_pairs):
+        # A directed edge's weight: its first account's distinct messages with a match.
+        counter = DistinctCounter(len(s.contents), chunk_pairs)
+        for i, j, whole in iter_pairs(srt.object, srt.forward, chunk_pairs):
             stats["pairs"] += len(i)
-            k = np.concatenate([a[i] * n_acc + a[j], a[j] * n_acc + a[i]])
-            v = np.concatenate([c[i], c[j]])
-            keys.append(k)
-            vals.append(v)
-            if sum(len(x) for x in keys) > 4 * chunk_pairs:
-                uk, uv = unique_pairs(np.concatenate(keys), np.concatenate(vals))
-                keys, vals = [uk], [uv]
-        uk, _ = unique_pairs(np.concatenate(keys), np.concatenate(vals))
-        ek, weight = np.unique(uk, return_counts=True)
+            other = a[i] != a[j]  # an account's own messages are its loop, counted below
+            i, j = i[other], j[other]
+            # Both directions in one call: a value counted "safe" must be whole in it.
+            value = np.concatenate([c[i], c[j]])
+            counter.add(np.concatenate([a[i] * n_acc + a[j], a[j] * n_acc + a[i]]), value, whole & ~multi[value])
+        weights = counter.result()
+        ek, weight = weights.index.to_numpy(), weights.to_numpy()
+        # Self matches: every message matches itself (CNT's join has e_1 = e_2), so an
+        # account's loop weighs its distinct messages in the modality.
+        own, _ = unique_pairs(a, c)
+        loop_acc, loop_weight = np.unique(own, return_counts=True)
+        ek = np.concatenate([ek, loop_acc * n_acc + loop_acc])
+        weight = np.concatenate([weight, loop_weight])
+        order = np.argsort(ek, kind="stable")
+        ek, weight = ek[order], weight[order]
         src, dst = ek // n_acc, ek % n_acc
         keep = weight >= min_weight
         if not loops:
