@@ -73,6 +73,7 @@ def run_graphinv(rows: int, window: int, min_weight: int, semantics: str, queue)
     from graphinv.analysis.coordination import detect_coordination, detect_coordination_cnt
 
     shares = generate(rows)
+    table_rss = max(_rss_mb())
     start = time.perf_counter()
     if semantics == "cnt":
         result = detect_coordination_cnt(shares, window, min_weight)
@@ -82,7 +83,8 @@ def run_graphinv(rows: int, window: int, min_weight: int, semantics: str, queue)
         edges = len(result.edges)
     seconds = time.perf_counter() - start
     planted = result.nodes["account"].str.startswith("planted").sum()
-    queue.put({"seconds": seconds, "rss": max(_rss_mb()), "edges": edges, "planted_nodes": int(planted),
+    queue.put({"seconds": seconds, "rss": max(_rss_mb()), "table_rss": table_rss, "edges": edges,
+               "planted_nodes": int(planted),
                "summary": result.summary, "capped": len(result.stats["capped_objects"])})
 
 
@@ -172,10 +174,12 @@ def main() -> None:
         ours = in_process(run_graphinv, rows, args.window, args.min_weight, "cnt")
         coort = in_process(run_graphinv, rows, args.window, args.min_weight, "coortweet")
         print(f"\n{rows:,} rows")
-        print(f"  graphinv cnt co-link : {ours['seconds']:8.2f} s  peak RSS {ours['rss']:7.0f} MB  "
-              f"edges={len(ours['edges'])} planted nodes={ours['planted_nodes']}")
-        print(f"  graphinv coortweet   : {coort['seconds']:8.2f} s  peak RSS {coort['rss']:7.0f} MB  "
-              f"{coort['summary']} planted nodes={coort['planted_nodes']}")
+        print(f"  graphinv cnt co-link : {ours['seconds']:8.2f} s  peak RSS {ours['rss']:7.0f} MB "
+              f"({ours['table_rss']:.0f} MB with the table alone)  edges={len(ours['edges'])} "
+              f"planted nodes={ours['planted_nodes']} skipped objects={ours['capped']}")
+        print(f"  graphinv coortweet   : {coort['seconds']:8.2f} s  peak RSS {coort['rss']:7.0f} MB "
+              f"({coort['table_rss']:.0f} MB with the table alone)  {coort['summary']} "
+              f"planted nodes={coort['planted_nodes']} skipped objects={coort['capped']}")
         join = in_process(run_selfjoin, rows, args.window, args.min_weight)
         if "skipped" in join:
             print(f"  pandas self-join     : skipped ({join['skipped']})")

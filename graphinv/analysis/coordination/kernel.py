@@ -301,18 +301,19 @@ def sort_and_count(
     window: int,
     max_pairs_per_object: int | None = None,
 ) -> SortedShares:
-    order = np.lexsort((tiebreak, time, obj))
-    o = obj[order]
-    t = time[order]
-    if len(o) == 0:
-        return SortedShares(order, np.zeros(0, dtype="int64"), [], o)
-    # One int64 key per share so that a single searchsorted finds, for every share,
-    # the end of its object's window: key = object * stride + (time - tmin).
-    t0 = t - t.min()
+    if len(obj) == 0:
+        return SortedShares(np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64"), [], obj)
+    # One int64 key per share, key = object * stride + (time - tmin), so that one
+    # stable sort orders by (object, time, tiebreak) and one searchsorted finds, for
+    # every share, the end of its object's window (a three-key lexsort is 3x slower).
+    t0 = time - time.min()
     stride = int(t0.max()) + int(window) + 1
-    if int(o.max()) + 1 > (2**62) // stride:
+    if int(obj.max()) + 1 > (2**62) // stride:
         raise InputError("time span times object count too large to index; split the input")
-    key = o * stride + t0
+    first = np.arange(len(obj)) if np.all(tiebreak[1:] >= tiebreak[:-1]) else np.argsort(tiebreak, kind="stable")
+    order = first[np.argsort((obj * stride + t0)[first], kind="stable")]
+    o = obj[order]
+    key = o * stride + t0[order]
     end = np.searchsorted(key, key + int(window), side="right")
     forward = end - np.arange(len(key)) - 1
     capped = []

@@ -24,8 +24,8 @@ from .kernel import (
     empty_pairs,
     encode_shares,
     iter_pairs,
+    distinct,
     sort_and_count,
-    unique_pairs,
     validate_shares,
 )
 
@@ -131,7 +131,7 @@ def detect_coordination_cnt(
         ek, weight = weights.index.to_numpy(), weights.to_numpy()
         # Self matches: every message matches itself (CNT's join has e_1 = e_2), so an
         # account's loop weighs its distinct messages in the modality.
-        own, _ = unique_pairs(a, c)
+        own, _ = distinct(a, c, len(s.contents))
         loop_acc, loop_weight = np.unique(own, return_counts=True)
         ek = np.concatenate([ek, loop_acc * n_acc + loop_acc])
         weight = np.concatenate([weight, loop_weight])
