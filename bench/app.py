@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import statistics
 import sys
 import time
@@ -290,9 +291,12 @@ def measure(uri: str, repeat: int) -> list[dict]:
                 driver.get(server.url + path)
                 wait_rendered(driver, timeout=300)
                 times.append(time.perf_counter() - started)
+            # The machine may be shared: the 1-minute load average beside each page says
+            # how far to trust its times (compare with the floor's row of the same run).
             rows.append({"page": name, "first_s": round(times[0], 2),
-                         "median_s": round(statistics.median(times[1:] or times), 2)})
-            print(f"  {name}: {rows[-1]['first_s']} / {rows[-1]['median_s']} s", flush=True)
+                         "median_s": round(statistics.median(times[1:] or times), 2), "load": os.getloadavg()[0]})
+            print(f"  {name}: {rows[-1]['first_s']} / {rows[-1]['median_s']} s (load {rows[-1]['load']:.1f})",
+                  flush=True)
         return rows
     finally:
         driver.quit()

@@ -482,6 +482,7 @@ def test_lineage_page_shows_steps_and_signals(driver, server, demo_uri):
     steps = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#lineage-steps .step"))
     assert steps
     assert "signals" in steps[0].text
-    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#lineage-timeline .main-svg"))
+    # the chain: a bar per generation's active span
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#lineage-timeline .strip-bar"))
     full_shot(driver, f"{demo_uri[0]}-lineage")
     assert severe_logs(driver) == []

@@ -133,7 +133,7 @@ def test_a_time_range_narrows_the_campaign_page_and_stays_in_its_link(app):
     driver.find_element("id", "time-apply").click()
     wait_for(driver, lambda d: "from=2024-03-01T00" in d.current_url and _stat(d, "co-actions") == "3")
     points = driver.execute_script("return document.getElementById('campaign-timeline')"
-                                   ".querySelectorAll('.scatterlayer .point').length")
+                                   ".querySelectorAll('.strip-mark').length")
     assert points == 3
     assert "showing 2024-03-01 00:30Z → 2024-03-01 01:30Z" in driver.find_element("id", "time-range").text
     shot(driver, f"time-range-{backend}")

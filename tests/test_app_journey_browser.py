@@ -91,8 +91,7 @@ def test_from_the_overview_to_the_captured_page(journey):
     backend, server, driver = journey
     driver.get(server.url + "/")
     wait_rendered(driver)
-    _go(driver, wait_for(driver, lambda d: d.find_element(
-        By.CSS_SELECTOR, "#overview-campaigns td[data-dash-column='campaign'][data-dash-row='0']")))
+    _go(driver, wait_for(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#overview-campaigns tbody tr a")))
     assert "/campaign?uid=" in driver.current_url
     full_shot(driver, f"journey-{backend}-1-campaign")
     # a member that took part in the co-actions (amplified accounts only reposted them)

@@ -92,14 +92,14 @@ def test_watch_page_lists_the_watched_with_their_statuses(driver, server, watch_
 
 def test_timeline_draws_one_marker_per_check(driver, server):
     open_page(driver, server, "/watch")
-    wait_for(driver, lambda d: d.find_elements("css selector", "#watch-timeline .main-svg"))
+    wait_for(driver, lambda d: d.find_elements("css selector", "#watch-timeline .strip-track"))
     checks = sum(len(c) for _url, c in WATCHED.values())
     points = wait_for(driver, lambda d: d.execute_script(
-        "return document.querySelectorAll('#watch-timeline .scatterlayer .point').length") == checks)
+        "return document.querySelectorAll('#watch-timeline .strip-mark').length") == checks)
     assert points
-    # one row per watched entity on the y axis, the hostile handle as text
+    # one row per watched entity, the hostile handle as text
     labels = driver.execute_script(
-        "return Array.from(document.querySelectorAll('#watch-timeline .ytick text')).map(t => t.textContent)")
+        "return Array.from(document.querySelectorAll('#watch-timeline .strip-label')).map(t => t.textContent)")
     assert sorted(labels) == sorted([HOSTILE_HANDLE, "flaky.test", "gone.test", "old-site.test", "paused.test"])
     assert severe_logs(driver) == []
 

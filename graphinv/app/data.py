@@ -332,15 +332,20 @@ def campaign_targets(store, uid: str, limit: int = 20) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def campaign_evidence(store, uid: str, actions: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The co-actions with their captures, for people: time, seconds after the first,
-    account, what it pushed, when it was captured, the file and line or offset, and
-    the sha256 of the captured bytes."""
+@memoised
+def campaign_captures(store, uid: str) -> pd.DataFrame:
+    """The capture rows (:func:`graphinv.capture.evidence.capture_rows`) of a campaign's co-actions."""
     from ..capture.evidence import capture_rows
 
+    return capture_rows(store, campaign_coactions(store, uid)["capture"].dropna().unique().tolist())
+
+
+def campaign_evidence(store, uid: str, actions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The co-actions (all, or ``actions``: some of them) with their captures, for
+    people: time, seconds after the first, account, what it pushed, when it was
+    captured, the file and line or offset, and the sha256 of the captured bytes."""
     acts = campaign_coactions(store, uid) if actions is None else actions
-    captures = capture_rows(store, acts["capture"].dropna().unique().tolist())
-    frame = acts.merge(captures, on="capture", how="left")
+    frame = acts.merge(campaign_captures(store, uid), on="capture", how="left")
     return pd.DataFrame({
         "time": [iso(t) for t in frame["time"]],
         "after first (s)": frame["seconds_after_first"],
@@ -381,33 +386,38 @@ def lineage_steps(store, uid: str) -> pd.DataFrame:
 def generations(store, members: list[str]) -> pd.DataFrame:
     """Per member of a lineage: its name, first and last sign of activity (posts, pages,
     'active' observations, creation), and its takedown (first removed observation)."""
+    # UNWIND and one uid at a time, as entity_data.reports does: `n.uid IN $m` scans
+    # every node on the embedded store.
+    unique = list(dict.fromkeys(members))
     frames = []
     for kind, name, created in (("Account", "handle", "n.created_at"), ("Site", "domain", "n.first_seen")):
         frames.append(store.query(
-            f"MATCH (n:{kind}) WHERE n.uid IN $m "
+            f"UNWIND $m AS member MATCH (n:{kind}) WHERE n.uid = member "
             f"RETURN n.uid AS uid, '{kind}' AS kind, n.{name} AS name, {created} AS created_at, "
-            f"n.first_seen AS first_seen, n.last_seen AS last_seen, n.status AS status", {"m": members}))
+            f"n.first_seen AS first_seen, n.last_seen AS last_seen, n.status AS status", {"m": unique}))
     nodes = pd.concat([f for f in frames if not f.empty] or [pd.DataFrame(columns=["uid"])], ignore_index=True)
     activity_frames = [
-        store.query("MATCH (n:Account)-[:POSTED]->(p:Post) WHERE n.uid IN $m AND p.created_at IS NOT NULL "
+        store.query("UNWIND $m AS member MATCH (n:Account)-[:POSTED]->(p:Post) "
+                    "WHERE n.uid = member AND p.created_at IS NOT NULL "
                     "RETURN n.uid AS uid, min(p.created_at) AS first_post, max(p.created_at) AS last_post, "
-                    "count(p) AS posts", {"m": members}),
-        store.query("MATCH (p:Post)-[:ON_SITE]->(n:Site) WHERE n.uid IN $m AND p.created_at IS NOT NULL "
+                    "count(p) AS posts", {"m": unique}),
+        store.query("UNWIND $m AS member MATCH (p:Post)-[:ON_SITE]->(n:Site) "
+                    "WHERE n.uid = member AND p.created_at IS NOT NULL "
                     "RETURN n.uid AS uid, min(p.created_at) AS first_post, max(p.created_at) AS last_post, "
-                    "count(p) AS posts", {"m": members}),
+                    "count(p) AS posts", {"m": unique}),
     ]
     active = pd.concat([f for f in activity_frames if not f.empty] or
                        [pd.DataFrame(columns=["uid", "first_post", "last_post", "posts"])], ignore_index=True)
     observed = store.query(
-        "MATCH (o:Observation)-[:OBSERVED]->(n) WHERE n.uid IN $m "
+        "UNWIND $m AS member MATCH (o:Observation)-[:OBSERVED]->(n) WHERE n.uid = member "
         "RETURN n.uid AS uid, min(CASE WHEN o.status = 'active' THEN o.observed_at END) AS first_active, "
         "max(CASE WHEN o.status = 'active' THEN o.observed_at END) AS last_active, "
         "min(CASE WHEN o.status IN $removed THEN o.observed_at END) AS taken_down_at",
-        {"m": members, "removed": list(GONE_STATUSES)})
+        {"m": unique, "removed": list(GONE_STATUSES)})
     removals = store.query(
-        "MATCH (o:Observation)-[:OBSERVED]->(n) WHERE n.uid IN $m AND o.status IN $removed "
+        "UNWIND $m AS member MATCH (o:Observation)-[:OBSERVED]->(n) WHERE n.uid = member AND o.status IN $removed "
         "RETURN n.uid AS uid, o.status AS takedown_status, min(o.observed_at) AS at",
-        {"m": members, "removed": list(GONE_STATUSES)})
+        {"m": unique, "removed": list(GONE_STATUSES)})
     # one row per member and removed status: keep the earliest (a few rows per lineage)
     down_status = removals.sort_values("at").drop_duplicates("uid")[["uid", "takedown_status"]] \
         if not removals.empty else removals

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import queries
 from ..capture.evidence import capture_rows, evidence, read_capture, store_folders
+from ..records import post_uid
 from ..vocabulary import GONE_STATUSES
 from . import data
 from .memo import memoised
@@ -258,8 +259,9 @@ def real_accounts(store, uid: str) -> pd.DataFrame:
                                  else [])]
     if not accounts:
         return pd.DataFrame(columns=["account", "handle", "display_name", "status"])
-    found = store.query("MATCH (a:Account) WHERE a.uid IN $a RETURN a.uid AS account, a.handle AS handle, "
-                        "a.display_name AS display_name, a.status AS status", {"a": accounts})
+    found = store.query("UNWIND $a AS uid MATCH (a:Account) WHERE a.uid = uid RETURN a.uid AS account, "
+                        "a.handle AS handle, a.display_name AS display_name, a.status AS status",
+                        {"a": list(dict.fromkeys(accounts))})
     missing = [a for a in accounts if a not in set(found["account"])]
     extra = pd.DataFrame({"account": missing, "handle": [a.rsplit(":", 1)[-1] for a in missing]})
     return pd.concat([f for f in (found, extra) if not f.empty], ignore_index=True)
@@ -304,12 +306,13 @@ def linked_pages(store, post: str) -> pd.DataFrame:
     links = store.query("MATCH (p:Post)-[:LINKS_TO]->(u:Url) WHERE p.uid = $u RETURN u.uid AS url", {"u": post})
     if links.empty:
         return pd.DataFrame(columns=["url", "page", "title", "capture"])
-    # A captured page is the web Post whose post_id is the canonical URL (the Url's uid without "url:").
+    # A captured page is the web Post whose post_id is the canonical URL (the Url's uid
+    # without "url:"), keyed post_uid("web", that URL): looked up by its uid, one at a time.
     by_id = {u[len("url:"):]: u for u in links["url"]}
     found = store.query(
-        "MATCH (c:Capture)-[:CAPTURES]->(w:Post) WHERE w.platform = 'web' AND w.post_id IN $ids "
+        "UNWIND $pages AS uid MATCH (c:Capture)-[:CAPTURES]->(w:Post) WHERE w.uid = uid AND w.platform = 'web' "
         "RETURN w.post_id AS post_id, w.uid AS page, w.title AS title, c.uid AS capture, c.captured_at AS t "
-        "ORDER BY t DESC", {"ids": list(by_id)})
+        "ORDER BY t DESC", {"pages": [post_uid("web", i) for i in by_id]})
     if found.empty:
         return pd.DataFrame(columns=["url", "page", "title", "capture"])
     found = found.drop_duplicates("page").assign(url=lambda f: f["post_id"].map(by_id))
@@ -384,7 +387,7 @@ def names(store, uids: list[str]) -> dict[str, str]:
     if not uids:
         return {}
     found = store.query(
-        "MATCH (n) WHERE n.uid IN $u RETURN n.uid AS uid, "
+        "UNWIND $u AS wanted MATCH (n) WHERE n.uid = wanted RETURN n.uid AS uid, "
         "coalesce(n.title, n.handle, n.domain, n.name, n.label, n.value, n.tag, n.text, n.url, n.uid) AS name",
         {"u": uids})
     return {r["uid"]: short(r["name"]) for r in found.to_dict("records")}
@@ -402,13 +405,14 @@ def image_capture(store, media: list[str]) -> dict[str, str]:
     wanted = {}
     accounts = [m[len("avatar:"):] for m in media if m.startswith("avatar:")]
     if accounts:
-        found = store.query("MATCH (a:Account) WHERE a.uid IN $a AND a.avatar_sha256 IS NOT NULL "
-                            "RETURN a.uid AS uid, a.avatar_sha256 AS sha", {"a": accounts})
+        found = store.query("UNWIND $a AS account MATCH (a:Account) WHERE a.uid = account "
+                            "AND a.avatar_sha256 IS NOT NULL RETURN a.uid AS uid, a.avatar_sha256 AS sha",
+                            {"a": list(dict.fromkeys(accounts))})
         wanted.update({"avatar:" + r["uid"]: "media:" + r["sha"] for r in found.to_dict("records")})
     wanted.update({m: m for m in media if m.startswith("media:")})
     if not wanted:
         return {}
-    found = store.query("MATCH (c:Capture)-[:CAPTURES]->(m:Media) WHERE m.uid IN $m "
+    found = store.query("UNWIND $m AS media MATCH (c:Capture)-[:CAPTURES]->(m:Media) WHERE m.uid = media "
                         "RETURN m.uid AS media, c.uid AS capture, c.captured_at AS t ORDER BY t DESC",
                         {"m": list(set(wanted.values()))})
     newest = found.drop_duplicates("media").set_index("media")["capture"].to_dict() if not found.empty else {}

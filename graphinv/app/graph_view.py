@@ -241,7 +241,9 @@ def register(app, graph_id: str) -> None:
                                           'text-max-width': 320, 'z-index': 30}}]);
         }""",
         Output(graph_id, "stylesheet"), Input(graph_id, "mouseoverNodeData"), Input(names.edge_labels, "value"),
-        State(names.stylesheets, "data"))
+        # Not on load: the graph is drawn with the "off" sheet already, and a second sheet
+        # makes Cytoscape restyle every element again (a quarter second on a campaign).
+        State(names.stylesheets, "data"), prevent_initial_call=True)
     app.clientside_callback(
         """function(png, svg, name) {
             const fired = (window.dash_clientside.callback_context.triggered || [])[0];

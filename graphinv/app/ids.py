@@ -21,7 +21,6 @@ OVERVIEW_COUNTS = "overview-counts"
 OVERVIEW_TIMELINE = "overview-timeline"
 OVERVIEW_CAMPAIGNS = "overview-campaigns"
 OVERVIEW_LINEAGES = "overview-lineages"
-OVERVIEW_TAKEDOWNS = "overview-takedowns"
 OVERVIEW_TAKEDOWN_CHART = "overview-takedown-chart"
 
 # campaigns

@@ -2,13 +2,11 @@
 the pages share: sections, tables, legends, the export bar, time formatting.
 
 Captured text (posts, handles, page titles) is only ever passed to Dash components as
-plain strings, which React escapes; no component here renders HTML or Markdown, and
-strings that go into plotly figures pass through :func:`plot_text` first.
+plain strings, which React escapes; no component here renders HTML or Markdown.
 """
 
 from __future__ import annotations
 
-import html as html_lib
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
@@ -50,19 +48,6 @@ def iso(value: Any, seconds: bool = False) -> str | None:
     except (TypeError, ValueError, OverflowError, OSError):
         return str(value)
     return moment.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M") + "Z"
-
-
-def to_datetime(values) -> pd.Series:
-    return pd.to_datetime(pd.Series(values, dtype="float64"), unit="s", utc=True)
-
-
-def plot_text(value: Any, limit: int = 160) -> str:
-    """Captured text for a plotly label or hover: plotly reads a few HTML tags in
-    labels, so the text is entity-escaped (plotly shows the entities as characters)."""
-    text = "" if value is None else str(plain(value))
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return html_lib.escape(text, quote=True)
 
 
 def shell(store_label: str) -> html.Div:
@@ -168,6 +153,31 @@ def table(id: str | dict, frame: pd.DataFrame, page_size: int = 15, filter: bool
         style_filter={"backgroundColor": "#fbfcfd"},
         tooltip_delay=300, tooltip_duration=None,
         **kwargs)
+
+
+SHORT_TABLE = 25  # rows up to which a list is a plain table: a DataTable costs ~0.3 s to load
+
+
+def link_table(id: str, frame: pd.DataFrame, links: dict | None = None, hidden: Iterable[str] = (),
+               wide: Iterable[str] = ()) -> html.Div:
+    """A short table as plain HTML (no sorting or filtering; times in ISO as in
+    :func:`table`): ``links`` maps a column to ``href(row)``, which makes its cells
+    links (None: no link), ``wide`` columns may wrap, the others do not. For the few
+    rows of a finding, where a DataTable's cost buys nothing."""
+    links, hidden, wide = links or {}, set(hidden), set(wide)
+    columns = [c for c in frame.columns if c not in hidden]
+    body = []
+    for row in table_records(frame):
+        cells = []
+        for column in columns:
+            value = row.get(column)
+            text = "" if value is None else str(value)
+            href = links[column](row) if column in links and text else None
+            cells.append(html.Td(dcc.Link(text, href=href) if href else text,
+                                 className="wide" if column in wide else "nowrap"))
+        body.append(html.Tr(cells))
+    return html.Div(className="grid-wrap", children=html.Table(id=id, className="grid", children=[
+        html.Thead(html.Tr([html.Th(c.replace("_", " ")) for c in columns])), html.Tbody(body)]))
 
 
 def export_bar(selection: dict | None, what: str = "this view") -> html.Div:

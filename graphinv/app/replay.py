@@ -192,8 +192,10 @@ def _captured_images(store, keys: list[str]) -> dict[str, bytes]:
 
     if not keys:
         return {}
-    found = store.query("MATCH (c:Capture) WHERE c.format STARTS WITH 'warc' AND c.url IS NOT NULL "
-                        "AND c.url IN $urls RETURN c.uid AS uid ORDER BY c.captured_at DESC",
+    # One spelling at a time (UNWIND), as the app's other long-list reads: `IN $list`
+    # scans the whole table on the embedded store.
+    found = store.query("UNWIND $urls AS wanted MATCH (c:Capture) WHERE c.url = wanted "
+                        "AND c.format STARTS WITH 'warc' RETURN c.uid AS uid, c.captured_at AS t ORDER BY t DESC",
                         {"urls": _spellings(keys)})
     images: dict[str, bytes] = {}
     for uid in found["uid"].tolist() if not found.empty else []:

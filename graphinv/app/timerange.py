@@ -2,8 +2,8 @@
 filters the page's graph, tables and timeline together; a link keeps it.
 
 The control is two ISO text fields (a day, or a day and a time, UTC: never the
-browser's month/day/year) and two buttons; zooming a timeline of the page into a span
-sets the range too. Pages read it with :func:`from_params` and keep rows with
+browser's month/day/year) and two buttons; a time on a page's timeline links to its
+span (:func:`link`). Pages read it with :func:`from_params` and keep rows with
 :func:`within`.
 
 >>> span = from_params({"from": "2024-03-01", "to": "2024-03-01T02:00"})
@@ -101,13 +101,20 @@ def _search_with(search: str | None, since: str, until: str) -> str:
     return "?" + urlencode(params)
 
 
-def _iso_minute(value) -> str:
-    """A plotly axis end (``2024-03-01 01:02:03.5``) as ``2024-03-01T01:02``."""
-    return str(value).replace(" ", "T")[:16]
+def link(href: str, since: int, until: int) -> str:
+    """``href`` (a page and its query) narrowed to ``[since, until)``, to the minute.
+
+    >>> link("/campaign?uid=c&from=2020-01-01", 1709251200, 1709254800)
+    '/campaign?uid=c&from=2024-03-01T00%3A00&to=2024-03-01T00%3A59'
+    """
+    path, _, query = href.partition("?")
+    minute = "%Y-%m-%dT%H:%M"
+    return path + _search_with(query, datetime.fromtimestamp(since, tz=timezone.utc).strftime(minute),
+                               datetime.fromtimestamp(until - 60, tz=timezone.utc).strftime(minute))
 
 
 def register(app) -> None:
-    """Apply, All time and a timeline zoom write the range into the page's URL."""
+    """Apply and All time write the range into the page's URL."""
 
     @app.callback(Output(ids.URL, "search", allow_duplicate=True), Input(ids.TIME_APPLY, "n_clicks"),
                   Input(ids.TIME_FROM, "n_submit"), Input(ids.TIME_TO, "n_submit"), Input(ids.TIME_CLEAR, "n_clicks"),
@@ -119,14 +126,3 @@ def register(app) -> None:
         if dash.ctx.triggered_id == ids.TIME_CLEAR:
             return _search_with(search, "", "")
         return _search_with(search, (since or "").strip(), (until or "").strip())
-
-
-def follow_zoom(app, graph_id: str) -> None:
-    """Zooming the timeline ``graph_id`` into a span sets the page's range to it."""
-
-    @app.callback(Output(ids.URL, "search", allow_duplicate=True), Input(graph_id, "relayoutData"),
-                  State(ids.URL, "search"), prevent_initial_call=True)
-    def _zoomed(zoom, search):
-        if not zoom or "xaxis.range[0]" not in zoom:
-            return dash.no_update
-        return _search_with(search, _iso_minute(zoom["xaxis.range[0]"]), _iso_minute(zoom["xaxis.range[1]"]))

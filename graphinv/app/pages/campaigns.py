@@ -7,15 +7,14 @@ from collections import Counter
 from urllib.parse import quote
 
 import dash
-import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
-from .. import data, graph_view, ids, timerange
+from .. import data, graph_view, ids, strips, timerange
 from ... import cases
 from .cases import panel as case_panel, register_view_saver, save_view_button
 from ..links import capture_href, entity_href, open_on_click
-from ..layout import (MODALITY_COLOURS, ROLE_COLOURS, colour_for, empty, export_bar, iso, page_header,
-                      plot_text, section, stat, table, to_datetime)
+from ..layout import (MODALITY_COLOURS, ROLE_COLOURS, colour_for, empty, export_bar, iso, page_header, section,
+                      stat, table)
 
 PATH = "/campaigns"
 TITLE = "Campaigns"
@@ -96,21 +95,20 @@ def _network(ctx, uid, members):
     ])
 
 
-def _timeline(actions) -> go.Figure:
-    fig = go.Figure()
-    handles = sorted({str(h) for h in actions["handle"].fillna("")})
-    for action, part in actions.groupby("action", sort=True):
-        fig.add_trace(go.Scatter(
-            x=to_datetime(part["time"]), y=[plot_text(h) for h in part["handle"].fillna("")],
-            mode="markers", name=plot_text(action),
-            marker=dict(size=8, color=colour_for(str(action), MODALITY_COLOURS), opacity=0.8,
-                        line=dict(width=0.5, color="#fff")),
-            text=[plot_text(o) for o in part["object"]], hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>"))
-    fig.update_layout(height=max(260, 18 * len(handles) + 80), margin=dict(l=10, r=10, t=10, b=30),
-                      legend=dict(orientation="h", y=1.06), plot_bgcolor="#fff", xaxis=dict(type="date"),
-                      yaxis=dict(automargin=True, categoryorder="category descending"))
-    fig.update_xaxes(gridcolor="#eef1f5")
-    return fig
+def _timeline(uid: str, actions) -> html.Div:
+    """Each member's co-actions on one time axis, the first to act on top; a dot's hover
+    names the act, its time and the object; an axis time narrows the page to its span."""
+    acts = actions.dropna(subset=["time"]).sort_values(["time", "handle"])
+    rows = [(account, str(handle or account), entity_href(account)) for account, handle in
+            acts.drop_duplicates("account")[["account", "handle"]].itertuples(index=False)]
+    pushed = acts["shown"].fillna(acts["object"]) if "shown" in acts.columns else acts["object"]
+    marks = [strips.Mark(row.account, int(row.time), colour=colour_for(str(row.action), MODALITY_COLOURS),
+                         title=f"{row.handle} · {row.action} · {iso(row.time, seconds=True)} · {what}")
+             for row, what in zip(acts.itertuples(index=False), pushed)]
+    actions_drawn = sorted({str(a) for a in acts["action"]})
+    return strips.strip(ids.CAMPAIGN_TIMELINE, rows, marks,
+                        [(a, colour_for(a, MODALITY_COLOURS)) for a in actions_drawn], legend_title="Co-action",
+                        narrow=lambda since, until: timerange.link(href(uid), since, until))
 
 
 def _confidence(value) -> str:
@@ -138,7 +136,8 @@ def detail(ctx, uid, window: timerange.Span = timerange.ALL_TIME):
         dcc.Link("← all campaigns", href="/campaigns", className="back-link"),
         page_header(str(campaign.get("label") or uid), f"{uid} · {span}",
                     export_bar({"campaign": uid}, "this campaign")),
-        timerange.control(window, "Narrow the network, timeline and evidence to a span, or zoom the timeline."),
+        timerange.control(window, "Narrow the network, timeline and evidence to a span, or click a time on "
+                                  "the timeline."),
         html.Div(className="stats", children=[
             stat("members", int(campaign.get("size") or len(members))),
             stat("objects", int(campaign.get("objects") or 0)),
@@ -162,9 +161,10 @@ def detail(ctx, uid, window: timerange.Span = timerange.ALL_TIME):
         ]),
         case_panel(ctx, uid, str(campaign.get("label") or uid)),
         section("Timeline of co-actions",
-                dcc.Graph(id=ids.CAMPAIGN_TIMELINE, figure=_timeline(actions), config={"displaylogo": False})
-                if not actions.empty else empty("No dated co-actions."),
-                note="Each dot is a member's repost or evidence post inside the campaign's time span (UTC)."),
+                _timeline(uid, actions) if actions["time"].notna().any() else empty("No dated co-actions."),
+                note="Each dot is a member's repost or evidence post inside the campaign's time span (UTC); hover "
+                     "a dot for what it pushed, click a member for its page, a time on the axis to see only "
+                     "the span from it to the next."),
         html.Div(className="grid-2", children=[
             section("Objects shared", table(ids.CAMPAIGN_OBJECTS, objects, page_size=8, wide=["content"],
                                             hidden=["object"])
@@ -196,16 +196,15 @@ def _evidence_href(row: dict, column: str) -> str | None:
 def register(app, ctx):
     graph_view.register(app, ids.CAMPAIGN_NETWORK)
     register_view_saver(app, ctx, ids.CAMPAIGN_SAVE_VIEW, ids.CAMPAIGN_NETWORK, "the campaign's network")
-    timerange.follow_zoom(app, ids.CAMPAIGN_TIMELINE)
     open_on_click(app, ids.CAMPAIGN_MEMBERS, lambda row, _: entity_href(row["account"]) if row.get("account") else None)
     open_on_click(app, ids.CAMPAIGN_EVIDENCE, _evidence_href)
     open_on_click(app, ids.CAMPAIGN_OBJECTS, lambda row, _: entity_href(row["object"]) if row.get("object") else None)
     open_on_click(app, ids.CAMPAIGN_TARGETS, lambda row, _: entity_href(row["target"]) if row.get("target") else None)
-    for table_id in (ids.CAMPAIGN_TABLE, ids.OVERVIEW_CAMPAIGNS):
-        @app.callback(Output(ids.URL, "href", allow_duplicate=True), Input(table_id, "active_cell"),
-                      State(table_id, "derived_viewport_data"), prevent_initial_call=True)
-        def open_campaign(cell, rows):
-            if not cell or not rows or cell.get("row", -1) >= len(rows):
-                return dash.no_update
-            uid = rows[cell["row"]].get("campaign")
-            return href(uid) if uid else dash.no_update
+
+    @app.callback(Output(ids.URL, "href", allow_duplicate=True), Input(ids.CAMPAIGN_TABLE, "active_cell"),
+                  State(ids.CAMPAIGN_TABLE, "derived_viewport_data"), prevent_initial_call=True)
+    def open_campaign(cell, rows):
+        if not cell or not rows or cell.get("row", -1) >= len(rows):
+            return dash.no_update
+        uid = rows[cell["row"]].get("campaign")
+        return href(uid) if uid else dash.no_update

@@ -14,20 +14,20 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import dash
-import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 import pandas as pd
 
 from ...timefmt import format_gap
-from .. import data, entity_data, ids
-from ..layout import (empty, export_bar, kind_colour, page_header, plot_text, section, stat, table,
-                      to_datetime)
+from .. import data, entity_data, ids, strips
+from ..layout import (SHORT_TABLE, empty, export_bar, iso, kind_colour, link_table, page_header, section, stat,
+                      table)
 from .cases import panel as case_panel
-from ..links import compare_href, entity_href, entity_link, open_on_click, thumbnail
+from ..links import compare_href, entity_href, entity_link, thumbnail
 
 PATH = "/lineages"
 QUIET = ("params", "analysis_run")  # bookkeeping, not evidence: folded away
 TITLE = "Lineages"
+TAKEDOWN_COLOUR = "#d62728"
 
 
 def href(uid: str) -> str:
@@ -39,10 +39,9 @@ def layout(ctx, params):
     uid = params.get("uid")
     shown = frame.drop(columns=["members", "lineage_id"], errors="ignore")[
         ["chain", "kind", "generations", "min_score", "longest_gap", "lineage"]] if not frame.empty else frame
-    parts = [page_header("Lineages", "Sites and accounts that reappeared after a takedown. Click a row to see "
-                         "the chain, the gaps and the signals that tie each step.")]
-    parts.append(section("All lineages", table(ids.LINEAGE_TABLE, shown, page_size=10, wide=["chain"],
-                                               hidden=["lineage"])
+    parts = [page_header("Lineages", "Sites and accounts that reappeared after a takedown. Click a chain to "
+                         "see its gaps and the signals that tie each step.")]
+    parts.append(section("All lineages", listing(ids.LINEAGE_TABLE, shown)
                          if not frame.empty else empty("No REAPPEARS_AS links in this store: `graphinv analyze` "
                                                        "finds reappearing sites and accounts.")))
     if uid is None and not frame.empty:
@@ -52,55 +51,57 @@ def layout(ctx, params):
     return html.Div(parts)
 
 
+def listing(id: str, shown: pd.DataFrame):
+    """The lineages, each chain a link to its lineage: a plain table when short, else a
+    DataTable to page, sort and filter (a row click opens the lineage)."""
+    if len(shown) <= SHORT_TABLE:
+        return link_table(id, shown, {"chain": lambda row: href(row["lineage"])}, hidden=["lineage"],
+                          wide=["chain"])
+    return table(id, shown, page_size=10, wide=["chain"], hidden=["lineage"])
+
+
 def _num(value):
     value = data.plain(value)
     return None if value is None else int(value)
 
 
-def _chain_figure(gens: pd.DataFrame, steps: pd.DataFrame) -> go.Figure:
-    fig = go.Figure()
-    names = [plot_text(n) for n in gens["name"]]
-    spans = {}
-    for i, row in enumerate(gens.itertuples(index=False)):
+def _chain(gens: pd.DataFrame, steps: pd.DataFrame) -> html.Div:
+    """One row per generation, oldest on top: its active span as a bar, its takedown as
+    a red cross, and before it the gap since the generation it replaced."""
+    rows, marks, spans = [], [], {}
+    for row in gens.itertuples(index=False):
         start, end, down = _num(row.active_from), _num(row.active_to), _num(row.taken_down_at)
         if down is not None:
             end = min(end, down) if end is not None else down
             start = min(start, down) if start is not None else down
-        spans[row.uid] = (names[i], start, end, down, i)
+        name = str(data.plain(row.name) or row.uid)
+        spans[row.uid] = (start, end)
+        rows.append((row.uid, name, entity_href(row.uid)))
         if start is None:
             continue
-        fig.add_trace(go.Scatter(x=to_datetime([start, max(end or start, start)]), y=[names[i], names[i]],
-                                 mode="lines", line=dict(width=18, color=kind_colour(row.kind or "Account")),
-                                 showlegend=i == 0, name="active", legendgroup="active",
-                                 hovertemplate=f"{names[i]}<br>active %{{x}}<extra></extra>"))
+        marks.append(strips.Mark(row.uid, start, max(end or start, start), colour=kind_colour(row.kind or "Account"),
+                                 title=f"{name}: active {iso(start)} → {iso(max(end or start, start))}",
+                                 shape="bar"))
         if down is not None:
-            fig.add_trace(go.Scatter(x=to_datetime([down]), y=[names[i]], mode="markers",
-                                     marker=dict(symbol="x-thin", size=16, line=dict(width=3, color="#d62728")),
-                                     name="takedown", legendgroup="takedown", showlegend=i == 0,
-                                     hovertemplate=plot_text(row.takedown_status or "removed") +
-                                     " %{x}<extra></extra>"))
+            marks.append(strips.Mark(row.uid, down, colour=TAKEDOWN_COLOUR, shape="cross",
+                                     title=f"{name}: {data.plain(row.takedown_status) or 'removed'} {iso(down)}"))
     for step in steps.itertuples(index=False):
         # The stored gap, drawn where the analysis measured it: from the predecessor's
         # last activity to the successor's first sign.
-        a, b, gap = spans.get(step.predecessor), spans.get(step.successor), _num(step.gap)
-        arrived = _num(step.successor_since)
-        arrived = arrived if arrived is not None else (b[1] if b is not None else None)
-        if a is None or b is None or gap is None or arrived is None:
+        gap, arrived = _num(step.gap), _num(step.successor_since)
+        if arrived is None and step.successor in spans:
+            arrived = spans[step.successor][0]
+        if step.predecessor not in spans or step.successor not in spans or gap is None or arrived is None:
             continue
-        label = f"gap {format_gap(gap)}"
-        fig.add_trace(go.Scatter(x=to_datetime([arrived - gap, arrived]), y=[a[0], b[0]], mode="lines",
-                                 line=dict(dash="dot", color="#6b7280"), name="gap", legendgroup="gap",
-                                 showlegend=False, hovertemplate=label + "<extra></extra>"))
-        # Halfway between the two rows (a category axis places annotations by row index),
-        # where neither the bars nor the axis labels are.
-        fig.add_annotation(x=to_datetime([arrived - gap / 2]).iloc[0], y=(a[4] + b[4]) / 2, text=label,
-                           showarrow=False, xanchor="left", xshift=6, font=dict(size=11, color="#374151"),
-                           bgcolor="rgba(255,255,255,0.85)")
-    fig.update_layout(height=120 + 50 * len(gens), margin=dict(l=10, r=20, t=10, b=30), plot_bgcolor="#fff",
-                      xaxis=dict(type="date", gridcolor="#eef1f5"), legend=dict(orientation="h", y=1.15),
-                      yaxis=dict(automargin=True, autorange="reversed", categoryorder="array",
-                                 categoryarray=names))
-    return fig
+        marks.append(strips.Mark(step.successor, arrived - gap, arrived, colour="#6b7280", shape="gap",
+                                 label=f"gap {format_gap(gap)}",
+                                 title=f"gap {format_gap(gap)}: {step.predecessor_name or step.predecessor} "
+                                       f"last active {iso(arrived - gap)}, {step.successor_name or step.successor} "
+                                       f"first seen {iso(arrived)}"))
+    kinds = sorted({str(k or "Account") for k in gens["kind"]})
+    return strips.strip(ids.LINEAGE_TIMELINE, rows, marks,
+                        [(f"{k} active", kind_colour(k)) for k in kinds] + [("takedown", TAKEDOWN_COLOUR)],
+                        tall=True)
 
 
 # Each signal of a REAPPEARS_AS step in plain words.
@@ -122,7 +123,7 @@ def _tokens(evidence: dict) -> list[str]:
 
 def _share(item: dict) -> str:
     holders = item.get("holders")
-    return f"seen on {int(holders)} in all" if isinstance(holders, (int, float)) and holders > 2 else ""
+    return f" · seen on {int(holders)} in all" if isinstance(holders, (int, float)) and holders > 2 else ""
 
 
 def _pair(item: dict, name: str, names: dict, shots: dict) -> html.Div:
@@ -135,24 +136,23 @@ def _pair(item: dict, name: str, names: dict, shots: dict) -> html.Div:
                                   className="thumbs"), html.Span(how, className="muted")], className="pair")
     if old.startswith(("post:", "account:", "site:")):
         similarity = data.plain(item.get("jaccard"))
-        parts = [entity_link(old, names.get(old)), html.Span(" → ", className="muted"),
-                 entity_link(new, names.get(new))]
+        # Plain strings between the links: each component costs (Dash's renderer slows
+        # with the square of their number).
+        parts = [entity_link(old, names.get(old)), " → ", entity_link(new, names.get(new))]
         if similarity is not None:
-            parts.append(html.Span(f"  {float(similarity):.0%} of their words shared", className="muted"))
+            parts.append(f"  {float(similarity):.0%} of their words shared")
         if name == "articles":
             parts += [" · ", dcc.Link("side by side", href=compare_href(old, new), className="compare-link")]
         return html.Div(parts, className="pair")
     similarity = data.plain(item.get("similarity"))
-    return html.Div([html.Q(old), html.Span(" → ", className="muted"), html.Q(new),
-                     html.Span(f"  {float(similarity):.0%} alike" if similarity is not None else "",
-                               className="muted")], className="pair")
+    return html.Div([html.Q(old), " → ", html.Q(new), f"  {float(similarity):.0%} alike" if similarity is not None
+                      else ""], className="pair")
 
 
 def _signal_block(name: str, value, contribution, names: dict, shots: dict) -> html.Div:
     """One signal's evidence in plain words: pairs side by side, shared things as links."""
     words = SIGNAL_WORDS.get(name, name.replace("_", " ").capitalize())
-    title = html.H4([words, html.Span(f"  adds {float(contribution):.2f} to the score", className="muted")
-                     if contribution is not None else None])
+    title = html.H4(f"{words}, adding {float(contribution):.2f} to the score" if contribution is not None else words)
     items = value if isinstance(value, list) else [value]
     shown = []
     for item in items:
@@ -160,9 +160,8 @@ def _signal_block(name: str, value, contribution, names: dict, shots: dict) -> h
             shown.append(_pair(item, name, names, shots))
         elif isinstance(item, dict) and "token" in item:
             token = str(item["token"])
-            shown.append(html.Span([entity_link(token, names.get(token, token.split(":", 1)[-1])),
-                                    html.Span(f" {_share(item)}", className="muted") if _share(item) else None],
-                                   className="chip"))
+            shown.append(entity_link(token, names.get(token, token.split(":", 1)[-1]) + _share(item),
+                                     className="entity-link chip"))
         elif isinstance(item, dict) and "more" in item:
             shown.append(html.Span(f"and {item['more']} more", className="muted"))
         elif isinstance(item, dict) and "value" in item:
@@ -226,12 +225,13 @@ def detail(ctx, uid):
             stat("longest gap", format_gap(steps["gap"].max())),
             stat("lowest score", f"{steps['score'].min():.2f}" if steps["score"].notna().any() else "—")]),
         case_panel(ctx, _lineage_id(steps, uid), chain),
-        section("Chain over time", dcc.Graph(id=ids.LINEAGE_TIMELINE, figure=_chain_figure(gens, steps),
-                                             config={"displaylogo": False}),
+        section("Chain over time", _chain(gens, steps),
                 note="Bars: each generation's active span (creation, posts, pages, 'active' observations). "
-                     "Red ×: its takedown (first suspended/deleted/not found/withheld observation). "
-                     "Dotted: the gap, from a generation's last activity to the next one's first sign."),
-        section("Generations", table("lineage-generations", gens_table, page_size=10, filter=False)),
+                     "Red ✕: its takedown (first suspended/deleted/not found/withheld observation). "
+                     "Dotted: the gap, from a generation's last activity to the next one's first sign. "
+                     "Hover a mark for its dates."),
+        section("Generations", link_table("lineage-generations", gens_table,
+                                          {"name": lambda row: entity_href(row["uid"])}, wide=["name", "uid"])),
         section("What ties each step", html.Div([_step_card(s, ctx) for s in steps.itertuples(index=False)],
                                                 id=ids.LINEAGE_STEPS),
                 note="Per step, the signals the analysis found and their evidence: articles and posts by their "
@@ -241,12 +241,11 @@ def detail(ctx, uid):
 
 
 def register(app, ctx):
-    open_on_click(app, "lineage-generations", lambda row, _: entity_href(row["uid"]) if row.get("uid") else None)
-    for table_id in (ids.LINEAGE_TABLE, ids.OVERVIEW_LINEAGES):
-        @app.callback(Output(ids.URL, "href", allow_duplicate=True), Input(table_id, "active_cell"),
-                      State(table_id, "derived_viewport_data"), prevent_initial_call=True)
-        def open_lineage(cell, rows):
-            if not cell or not rows or cell.get("row", -1) >= len(rows):
-                return dash.no_update
-            uid = rows[cell["row"]].get("lineage")
-            return href(uid) if uid else dash.no_update
+    @app.callback(Output(ids.URL, "href", allow_duplicate=True), Input(ids.LINEAGE_TABLE, "active_cell"),
+                  State(ids.LINEAGE_TABLE, "derived_viewport_data"), prevent_initial_call=True)
+    def open_lineage(cell, rows):
+        """A long list is a DataTable: a click on a row opens its lineage."""
+        if not cell or not rows or cell.get("row", -1) >= len(rows):
+            return dash.no_update
+        uid = rows[cell["row"]].get("lineage")
+        return href(uid) if uid else dash.no_update

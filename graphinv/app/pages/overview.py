@@ -3,45 +3,39 @@ lineages, and how fast each platform removed what was reported."""
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from ...schema import SCHEMA
-from .. import data, ids
-from ..layout import (empty, kind_colour, page_header, section, stat, table, to_datetime, PALETTE)
+from .. import bars, data, ids
+from ..layout import PALETTE, empty, kind_colour, link_table, page_header, section, stat
+from ..links import entity_href
+from .lineages import href as lineage_href
 
 PATH = "/"
 TITLE = "Overview"
 TOP = 5
 
 
-def _timeline(frame) -> go.Figure:
-    fig = go.Figure()
-    for i, (series, part) in enumerate(frame.groupby("series", sort=True)):
-        fig.add_trace(go.Bar(x=to_datetime(part["bucket"]), y=part["n"], name=str(series),
-                             marker_color=PALETTE[i % len(PALETTE)]))
-    # A few stray timestamps (a page dated years off) would squash the chart: show the
-    # span holding 99% of the items; zooming out shows the rest.
-    order = frame.groupby("bucket")["n"].sum().sort_index()
-    share = order.cumsum() / max(1, order.sum())
-    low, high = order.index[(share >= 0.005).argmax()], order.index[(share >= 0.995).argmax()]
-    fig.update_xaxes(range=list(to_datetime([low - 86400, high + 2 * 86400])))
-    fig.update_layout(barmode="stack", height=300, margin=dict(l=40, r=10, t=10, b=30),
-                      legend=dict(orientation="h", y=1.12), plot_bgcolor="#fff", paper_bgcolor="#fff",
-                      yaxis_title="items per day", xaxis=dict(type="date"))
-    fig.update_yaxes(gridcolor="#eef1f5")
-    return fig
+def _timeline(frame, bucket: int) -> html.Div:
+    colours = {series: PALETTE[i % len(PALETTE)] for i, series in enumerate(sorted(set(frame["series"])))}
+    return bars.columns(ids.OVERVIEW_TIMELINE, frame, colours, bucket,
+                        "items per " + ("day" if bucket == 86400 else "week"))
 
 
-def _takedown_chart(frame) -> go.Figure:
-    labels = [f"{p} → {r}" if p != r else str(p) for p, r in zip(frame["platform"], frame["reported_to"])]
-    share = [0 if v is None or v != v else round(100 * float(v), 1) for v in frame["share_within"]]
-    fig = go.Figure(go.Bar(x=share, y=labels, orientation="h", marker_color="#4e79a7",
-                           text=[f"{s:.0f}%" for s in share], textposition="auto"))
-    fig.update_layout(height=60 + 36 * len(labels), margin=dict(l=10, r=10, t=10, b=30),
-                      xaxis=dict(range=[0, 100], title="% removed within 48 h"), plot_bgcolor="#fff",
-                      yaxis=dict(automargin=True))
-    return fig
+def _takedown_chart(frame) -> html.Div:
+    """Per platform and recipient, the share removed within 48 h as a bar, and the
+    reports, removals and median hours to removal written beside it."""
+    rows = []
+    for row in frame.to_dict("records"):
+        share, median = data.plain(row["share_within"]), data.plain(row["median_hours"])
+        label = f"{row['platform']} → {row['reported_to']}" if row["platform"] != row["reported_to"] \
+            else str(row["platform"])
+        figures = f"{int(row['removed'] or 0)} of {int(row['reports'] or 0)} removed" + (
+            f", median {median:.0f} h" if median is not None else "")
+        within = int(row["removed_within"] or 0)
+        rows.append((f"{label}\n{figures}", share,
+                     f"{share:.0%} · {within} within 48 h" if share is not None else "no reports"))
+    return bars.shares(ids.OVERVIEW_TAKEDOWN_CHART, rows)
 
 
 def layout(ctx, params):
@@ -69,28 +63,26 @@ def layout(ctx, params):
                     f"{len(lineages):,} lineages"),
         html.Div(nodes, id=ids.OVERVIEW_COUNTS, className="stats"),
         html.Div([html.Span("Analysis results: ", className="muted"), *analysis], className="stats stats-small"),
-        section("Activity", dcc.Graph(id=ids.OVERVIEW_TIMELINE, figure=_timeline(activity),
-                                      config={"displaylogo": False}) if not activity.empty
+        section("Activity", _timeline(activity, bucket) if not activity.empty
                 else empty("No dated posts in the store."),
-                note="Posts per platform and reposts, per " + ("day" if bucket == 86400 else "week") + " (UTC)."),
+                note="Posts per platform and reposts, per " + ("day" if bucket == 86400 else "week") + " (UTC); "
+                     "hover a column for its counts."),
         html.Div(className="grid-2", children=[
             section("Top campaigns",
-                    table(ids.OVERVIEW_CAMPAIGNS, top_campaigns, page_size=TOP, filter=False)
+                    link_table(ids.OVERVIEW_CAMPAIGNS, top_campaigns,
+                               {"campaign": lambda row: entity_href(row["campaign"]),
+                                "label": lambda row: entity_href(row["campaign"])}, wide=["label"])
                     if not top_campaigns.empty else empty("No campaigns: run `graphinv analyze`."),
                     dcc.Link("All campaigns →", href="/campaigns", className="more-link")),
             section("Top lineages",
-                    table(ids.OVERVIEW_LINEAGES, top_lineages, page_size=TOP, filter=False, wide=["chain"],
-                          hidden=["lineage"])
+                    link_table(ids.OVERVIEW_LINEAGES, top_lineages, {"chain": lambda row: lineage_href(row["lineage"])},
+                               hidden=["lineage"], wide=["chain"])
                     if not top_lineages.empty else empty("No reappearances found (yet)."),
                     dcc.Link("All lineages →", href="/lineages", className="more-link")),
         ]),
         section("Takedown compliance",
-                html.Div(className="grid-2", children=[
-                    table(ids.OVERVIEW_TAKEDOWNS, takedowns, page_size=10, filter=False),
-                    dcc.Graph(id=ids.OVERVIEW_TAKEDOWN_CHART, figure=_takedown_chart(takedowns),
-                              config={"displaylogo": False}),
-                ]) if not takedowns.empty else empty("No takedown reports in the store."),
-                note="Per platform and recipient: reports, items removed, removed within 48 hours of the "
-                     "report, and the median hours to removal (first later observation as suspended, "
-                     "deleted, not found or withheld)."),
+                _takedown_chart(takedowns) if not takedowns.empty else empty("No takedown reports in the store."),
+                note="Per platform and recipient: the share of reported items removed within 48 hours of the "
+                     "report (the bar), items removed in all and the median hours to removal (first later "
+                     "observation as suspended, deleted, not found or withheld)."),
     ])

@@ -3,12 +3,12 @@ question "when did it go down, and where did it come back?".
 
 The page shows a summary (how many are watched, down, moved; the last run), the
 watchlist with each entry's last check, every check on one time axis, the changes
-newest first (a move links to the site it moved to, or to its lineage), and, for
-``/watch?uid=…``, the evidence about one entity: its observations and captures with
-the WARC file and offset that hold each response.
+newest first (a move links to the site it moved to, or to its lineage); and, for
+``/watch?uid=…``, the evidence about one entity (its observations and captures with
+the WARC file and offset that hold each response) with its own checks and changes.
 
 Captured strings (handles, URLs, details) only ever reach Dash as plain text children
-or attributes, which React escapes; text in the plotly figure goes through plot_text.
+or attributes, which React escapes (the timeline too: :mod:`graphinv.app.strips`).
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from ...vocabulary import STATUSES
-from .. import data, ids
-from ..layout import empty, iso, page_header, plot_text, section, to_datetime
+from .. import data, ids, strips
+from ..layout import empty, iso, page_header, section
 from ..links import entity_link
 from . import lineages
 
@@ -34,13 +33,6 @@ CHANGE_COLOURS = {"taken_down": "#c62828", "moved": "#e07b00", "back": "#2e7d32"
                   "content_changed": "#1565c0", "unreachable": "#757575", "status_changed": "#6d4c41",
                   "first_check": "#9aa5b1", "unchanged": "#9aa5b1"}
 NEUTRAL = "#9aa5b1"
-
-CELL = {"padding": "6px 10px", "borderBottom": "1px solid #e4e9f0", "verticalAlign": "top", "fontSize": "13px",
-        "wordBreak": "break-word"}
-HEAD = {**CELL, "fontWeight": "600", "backgroundColor": "#eef1f5", "borderBottom": "2px solid #c9d1db",
-        "textAlign": "left", "whiteSpace": "nowrap"}
-MONO = {"fontFamily": "ui-monospace, SFMono-Regular, Menlo, monospace", "fontSize": "12px"}
-
 
 EVIDENCE_ROWS = 10  # rows of a watched entity's evidence shown here, newest first
 
@@ -67,24 +59,26 @@ def badge(value, colours: dict[str, str] = STATUS_COLOURS, kind: str = "status")
     if text is None:
         return html.Span("—", className="muted")
     return html.Span(text.replace("_", " "), className=f"badge badge-{kind}", title=text,
-                     **{"data-value": text},
-                     style={"backgroundColor": colours.get(text, NEUTRAL), "color": "#fff",
-                            "borderRadius": "10px", "padding": "1px 8px", "fontSize": "12px",
-                            "fontWeight": "600", "whiteSpace": "nowrap"})
+                     **{"data-value": text}, style={"backgroundColor": colours.get(text, NEUTRAL)})
 
 
-def _grid(id: str, headers: list[str], body: list[list], nowrap: tuple[int, ...] = ()) -> html.Div:
-    """A plain HTML table (cells are components: links and badges, never HTML strings);
-    the columns numbered in ``nowrap`` do not wrap."""
-    tight = {**CELL, "whiteSpace": "nowrap"}
-    # A floor on the width: on a phone the table scrolls sideways instead of wrapping
-    # URLs one character per line.
-    return html.Div(style={"overflowX": "auto"}, children=html.Table(id=id, style={
-        "borderCollapse": "collapse", "width": "100%", "minWidth": f"{140 * len(headers)}px"}, children=[
-        html.Thead(html.Tr([html.Th(h, style=HEAD) for h in headers])),
-        html.Tbody([html.Tr([html.Td(cell, style=tight if j in nowrap else CELL) for j, cell in enumerate(row)],
-                            style={"backgroundColor": "#f8fafc"} if i % 2 else None)
-                    for i, row in enumerate(body)]),
+def _cell(content, className: str = "", title: str | None = None) -> html.Td:
+    """A table cell holding text or a few components; its look comes from classes
+    (app.css), not a span or a style per cell: Dash draws a page in time quadratic in
+    its components."""
+    return html.Td("—" if content is None or content == "" else content, className=className or None,
+                   title=title)
+
+
+def _grid(id: str, headers: list[str], body: list[list]) -> html.Div:
+    """A plain HTML table of rows of cells (:func:`_cell`; text and components, never
+    HTML strings)."""
+    # A floor on the width (.watch-grid): on a phone the table scrolls sideways instead
+    # of wrapping URLs one character per line.
+    return html.Div(className="grid-wrap", children=html.Table(id=id, className="grid watch-grid", style={
+        "minWidth": f"{140 * len(headers)}px"}, children=[
+        html.Thead(html.Tr([html.Th(h) for h in headers])),
+        html.Tbody([html.Tr(row) for row in body]),
     ]))
 
 
@@ -121,57 +115,52 @@ def _summary(frame: pd.DataFrame) -> html.P:
         f"last run {last_run}"])
 
 
-def _watch_table(frame: pd.DataFrame, members: set[str], selected: str | None) -> html.Div:
+def _watch_table(frame: pd.DataFrame, members: set[str]) -> html.Div:
     body = []
     for row in data.records(frame):
         entity = _text(row.get("entity")) or ""
         name = _text(row.get("name")) or entity
         note = _text(row.get("note"))
         inactive = row.get("active") is False
+        final = _text(row.get("last_final_url")) or _text(row.get("last_detail"))
         body.append([
-            html.Div([dcc.Link(name, href=href(entity), className="watch-entity", title=entity,
-                               style={"fontWeight": "650" if entity == selected else "500"}), " ",
-                      entity_link(entity, "page →", className="entity-page-link"),
-                      html.Div(note, className="muted", style={"fontSize": "12px"}) if note else None,
-                      html.Div("paused", className="muted", style={"fontSize": "12px"}) if inactive else None]),
-            html.Span(_text(row.get("url")) or "—", style=MONO),
-            iso(row.get("last_checked")) or html.Span("not yet", className="muted"),
-            badge(row.get("last_status")),
-            badge(row.get("last_change"), CHANGE_COLOURS, "change"),
-            html.Span(_text(row.get("last_final_url")) or _text(row.get("last_detail")) or "—", style=MONO,
-                      title=_text(row.get("last_detail")) or ""),
-            _successor_cell(row, members),
-            str(_int(row.get("checks")) or 0),
+            _cell([dcc.Link(name, href=href(entity), className="watch-entity", title=entity), " ",
+                   entity_link(entity, "page →", className="entity-page-link"),
+                   html.Div(note, className="muted small") if note else None,
+                   html.Div("paused", className="muted small") if inactive else None]),
+            _cell(_text(row.get("url")), "mono"),
+            _cell(iso(row.get("last_checked")) or "not yet", "nowrap"),
+            _cell(badge(row.get("last_status")), "nowrap"),
+            _cell(badge(row.get("last_change"), CHANGE_COLOURS, "change"), "nowrap"),
+            _cell(final, "mono", title=_text(row.get("last_detail"))),
+            _cell(_successor_cell(row, members)),
+            _cell(str(_int(row.get("checks")) or 0)),
         ])
     return _grid(ids.WATCH_TABLE, ["Name", "URL", "Last checked (UTC)", "Status", "Change", "Final URL / detail",
-                                   "Came back as", "Checks"], body, nowrap=(2, 3, 4))
+                                   "Came back as", "Checks"], body)
 
 
-def _timeline(frame: pd.DataFrame, checks: pd.DataFrame) -> go.Figure:
-    names = {str(r["entity"]): plot_text(_text(r["name"]) or r["entity"]) for r in data.records(frame)}
-    order = [names[e] for e in names]
-    fig = go.Figure()
-    if not checks.empty:
-        checks = checks.assign(status=checks["status"].fillna("unknown"))
-        for status, part in checks.groupby("status", sort=True):
-            hover = [f"{names.get(str(e), plot_text(e))}<br>{plot_text(status)} · {plot_text(c or '')}"
-                     f"{' · HTTP ' + str(_int(h)) if _int(h) is not None else ''}"
-                     f"{'<br>→ ' + plot_text(f) if _text(f) and status == 'moved' else ''}"
-                     for e, c, h, f in zip(part["entity"], part["change"], part["http_status"],
-                                           part["final_url"])]
-            fig.add_trace(go.Scatter(
-                x=to_datetime(part["observed_at"]), y=[names.get(str(e), plot_text(e)) for e in part["entity"]],
-                mode="markers", name=plot_text(status).replace("_", " "),
-                marker=dict(size=12, color=STATUS_COLOURS.get(str(status), NEUTRAL), line=dict(width=1, color="#fff"),
-                            symbol="x" if status in data.WATCH_DOWN else "circle"),
-                text=hover, hovertemplate="%{text}<br>%{x}<extra></extra>"))
-    fig.update_layout(height=140 + 38 * max(1, len(order)), margin=dict(l=10, r=20, t=10, b=30),
-                      plot_bgcolor="#fff", paper_bgcolor="#fff", legend=dict(orientation="h", y=1.12),
-                      xaxis=dict(type="date", gridcolor="#eef1f5"),
-                      # every watched entity gets its row, also one not checked yet (top to bottom)
-                      yaxis=dict(automargin=True, type="category", categoryorder="array", categoryarray=order,
-                                 range=[len(order) - 0.5, -0.5], tickmode="array", tickvals=order, ticktext=order))
-    return fig
+def _timeline(frame: pd.DataFrame, checks: pd.DataFrame) -> html.Div:
+    """One row per watched entity (also one not checked yet), one mark per check in the
+    colour of the status seen, a cross when it was down; hover for the details."""
+    names = {str(r["entity"]): _text(r["name"]) or str(r["entity"]) for r in data.records(frame)}
+    rows = [(entity, name, href(entity)) for entity, name in names.items()]
+    marks, seen = [], set()
+    for row in data.records(checks):
+        status, entity, at = _text(row.get("status")) or "unknown", str(row.get("entity")), _int(row.get("observed_at"))
+        if at is None:
+            continue
+        http, final = _int(row.get("http_status")), _text(row.get("final_url"))
+        seen.add(status)
+        marks.append(strips.Mark(
+            entity, at, colour=STATUS_COLOURS.get(status, NEUTRAL),
+            shape="cross" if status in data.WATCH_DOWN else "dot",
+            title=" · ".join(part for part in (
+                names.get(entity, entity), iso(at), status.replace("_", " "), _text(row.get("change")),
+                f"HTTP {http}" if http is not None else None, f"→ {final}" if final and status == "moved" else None)
+                if part)))
+    return strips.strip(ids.WATCH_TIMELINE, rows, marks,
+                        [(s.replace("_", " "), STATUS_COLOURS.get(s, NEUTRAL)) for s in sorted(seen)], "Status")
 
 
 def _changes(changes: pd.DataFrame, members: set[str]) -> html.Div:
@@ -181,17 +170,17 @@ def _changes(changes: pd.DataFrame, members: set[str]) -> html.Div:
     for row in data.records(changes):
         entity = _text(row.get("entity")) or ""
         final, detail = _text(row.get("final_url")), _text(row.get("detail"))
-        parts = [html.Span(iso(row.get("observed_at")) or "", className="muted", style=MONO), " ",
+        parts = [html.Span(iso(row.get("observed_at")) or "", className="muted mono"), " ",
                  dcc.Link(_text(row.get("name")) or entity, href=href(entity), className="watch-entity",
-                          title=entity, style={"fontWeight": "600"}), " ",
+                          title=entity), " ",
                  badge(row.get("change"), CHANGE_COLOURS, "change")]
         if _text(row.get("status")) != _text(row.get("change")):
             parts.extend([" ", badge(row.get("status"))])
         http = _int(row.get("http_status"))
         if http is not None:
-            parts.append(html.Span(f" HTTP {http}", className="muted"))
+            parts.append(f" HTTP {http}")
         if _text(row.get("status")) == "moved":
-            parts.extend([" → ", html.Span(final or "?", style=MONO)])
+            parts.extend([" → ", html.Span(final or "?", className="mono")])
             successor = _text(row.get("successor"))
             if successor:
                 parts.extend([" on ", dcc.Link(_text(row.get("successor_name")) or successor, href=href(successor),
@@ -201,23 +190,31 @@ def _changes(changes: pd.DataFrame, members: set[str]) -> html.Div:
                 parts.extend([" · ", link])
         elif detail:
             parts.extend([" ", html.Span(detail, className="muted")])
-        items.append(html.Li(parts, className="watch-change", **{"data-change": _text(row.get("change")) or ""},
-                             style={"padding": "5px 0", "borderBottom": "1px solid #eef1f5"}))
-    return html.Ul(items, id=ids.WATCH_CHANGES, style={"listStyle": "none", "paddingLeft": "0", "margin": "0"})
+        items.append(html.Li(parts, className="watch-change", **{"data-change": _text(row.get("change")) or ""}))
+    return html.Ul(items, id=ids.WATCH_CHANGES, className="watch-changes")
 
 
-def _short_sha(value) -> html.Span:
+def _short_sha(value) -> html.Td:
     sha = _text(value)
     if sha is None:
-        return html.Span("—", className="muted")
-    return html.Span(sha[:12] + ("…" if len(sha) > 12 else ""), title=sha, className="sha", style=MONO)
+        return _cell(None)
+    return _cell(sha[:12] + ("…" if len(sha) > 12 else ""), "sha mono nowrap", title=sha)
 
 
-def _record(row: dict):
+def _record(row: dict) -> html.Td:
     warc, offset = _text(row.get("warc_file")), _int(row.get("warc_offset"))
-    if warc is None:
-        return html.Span("—", className="muted")
-    return html.Span(f"{warc}@{offset}" if offset is not None else warc, className="warc-record", style=MONO)
+    return _cell(f"{warc}@{offset}" if warc and offset is not None else warc, "warc-record mono")
+
+
+def _change_detail(row: dict) -> list:
+    """What the check saw besides the status: the change, where it was sent, the detail."""
+    final, detail = _text(row.get("final_url")), _text(row.get("detail"))
+    parts = [badge(row.get("change"), CHANGE_COLOURS, "change")] if _text(row.get("change")) else []
+    if final and final != _text(row.get("url")):
+        parts.append(f" → {final}")
+    if detail:
+        parts.append(f" · {detail}" if parts else detail)
+    return parts
 
 
 def evidence_view(ctx, uid: str, frame: pd.DataFrame) -> html.Section:
@@ -232,24 +229,20 @@ def evidence_view(ctx, uid: str, frame: pd.DataFrame) -> html.Section:
     else:
         rows = []
         for row in data.records(items):
+            http = _int(row.get("http_status"))
             rows.append([
-                html.Span(iso(row.get("time"), seconds=True) or "—", style=MONO),
-                html.Span(_text(row.get("kind")) or "", className=f"kind-{_text(row.get('kind'))}"),
-                html.Span(_text(row.get("url")) or "—", style=MONO),
-                str(_int(row.get("http_status"))) if _int(row.get("http_status")) is not None else "—",
-                badge(row.get("status")),
-                html.Div([badge(row.get("change"), CHANGE_COLOURS, "change") if _text(row.get("change")) else None,
-                          html.Div(_text(row.get("final_url")), style=MONO)
-                          if _text(row.get("final_url")) and _text(row.get("final_url")) != _text(row.get("url"))
-                          else None,
-                          html.Div(_text(row.get("detail")), className="muted")
-                          if _text(row.get("detail")) else None]),
+                _cell(iso(row.get("time"), seconds=True), "mono nowrap"),
+                _cell(_text(row.get("kind")), f"nowrap kind-{_text(row.get('kind'))}"),
+                _cell(_text(row.get("url")), "mono"),
+                _cell(str(http) if http is not None else None, "nowrap"),
+                _cell(badge(row.get("status")), "nowrap"),
+                _cell(_change_detail(row), "mono"),
                 _short_sha(row.get("content_sha256")),
                 _record(row),
-                _text(row.get("source")) or "—",
+                _cell(_text(row.get("source"))),
             ])
         body = _grid(ids.WATCH_EVIDENCE_TABLE, ["Time (UTC)", "Kind", "URL", "HTTP", "Status", "Change / detail",
-                                                "sha256", "File@offset", "Source"], rows, nowrap=(0, 1, 3, 4, 6))
+                                                "sha256", "File@offset", "Source"], rows)
     title = f"Evidence: {name}" if name and name != uid else f"Evidence: {uid}"
     title += f" (the newest {len(items)} of {len(found)})" if len(found) > len(items) else ""
     return section(title, entity_link(uid, "Its page, with every capture →", className="more-link"),
@@ -271,16 +264,29 @@ def layout(ctx, params):
     members = data.lineage_members(ctx.store)
     changes = data.watch_changes(ctx.store)
     checks = data.watch_checks(ctx.store)
+    if uid:
+        # One entity's evidence with its own checks and changes (when it is watched): the
+        # whole watchlist is a click away, and drawing it too doubled the page's
+        # components (Dash's renderer slows with the square of their number).
+        watched = frame[frame["entity"] == uid]
+        return html.Div([header, evidence] + ([
+            section("Its checks over time", _timeline(watched, checks),
+                    note="One marker per check, coloured by the status seen (✕ = down); hover a marker for the "
+                         "check."),
+            section("Its changes", _changes(changes[changes["entity"] == uid] if not changes.empty else changes,
+                                            members),
+                    note="Checks that saw something new, newest first."),
+        ] if not watched.empty else []))
     return html.Div([
         header,
         _summary(frame),
-        evidence,
-        section("Watched", _watch_table(frame, members, uid),
+        section("Watched", _watch_table(frame, members),
                 note="Click a name for its evidence. “Came back as”: the site the last check was redirected to, "
                      "and its lineage when the analysis tied the two."),
         section("Checks over time",
-                dcc.Graph(id=ids.WATCH_TIMELINE, figure=_timeline(frame, checks), config={"displaylogo": False}),
-                note="One row per watched entity, one marker per check, coloured by the status seen (× = down)."),
+                _timeline(frame, checks),
+                note="One row per watched entity, one marker per check, coloured by the status seen (✕ = down); "
+                     "hover a marker for the check."),
         section("Changes", _changes(changes, members),
                 note="Checks that saw something new (taken down, moved, back, content changed, unreachable), "
                      "newest first."),
