@@ -277,11 +277,17 @@ def pages_of(store) -> dict[str, str]:
     return pages
 
 
-def measure(uri: str, repeat: int) -> list[dict]:
+def measure(uri: str, repeat: int, warmed: bool = False) -> list[dict]:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     server = AppServer(uri)
     driver = make_driver()
     try:
+        if warmed:  # as `graphinv app` does when it starts (graphinv.app.warm)
+            from graphinv.app import warm
+
+            started = time.perf_counter()
+            warm(server.app.server.config["GRAPHINV_CONTEXT"]).join()
+            print(f"  warmed the first pages in {time.perf_counter() - started:.1f} s", flush=True)
         pages = pages_of(server.app.server.config["GRAPHINV_CONTEXT"].store)
         rows = []
         for name, path in pages.items():
@@ -309,6 +315,8 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached stores")
+    parser.add_argument("--warm", action="store_true",
+                        help="let the app read its first pages before timing, as `graphinv app` does")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
@@ -317,7 +325,7 @@ def main() -> None:
         if args.fresh or not path.exists():
             print("building the demo store …", flush=True)
             build_demo_store(f"embedded:{path}")
-        results += [{"store": "demo", **row} for row in measure(f"embedded:{path}", args.repeat)]
+        results += [{"store": "demo", **row} for row in measure(f"embedded:{path}", args.repeat, args.warm)]
     if args.only in (None, "generated"):
         path = OUT / f"app-{args.posts}.lbug"
         if args.fresh or not path.exists():
@@ -325,7 +333,8 @@ def main() -> None:
             started = time.perf_counter()
             generate_store(f"embedded:{path}", args.posts)
             print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
-        results += [{"store": f"{args.posts:,} posts", **row} for row in measure(f"embedded:{path}", args.repeat)]
+        results += [{"store": f"{args.posts:,} posts", **row}
+                    for row in measure(f"embedded:{path}", args.repeat, args.warm)]
     print()
     print(pd.DataFrame(results).to_string(index=False))
 

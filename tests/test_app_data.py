@@ -177,3 +177,26 @@ def test_app_command_refuses_public_host_without_credentials(monkeypatch, tmp_pa
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and "GRAPHINV_APP_USER and GRAPHINV_APP_PASSWORD" in lines[0]
     assert not (tmp_path / "x.lbug").exists()  # refused before the store was touched
+
+
+def test_warm_reads_the_first_pages_before_anyone_asks(tmp_path):
+    """`graphinv app` builds the first pages in the background on a read-only embedded
+    store, so a first visit is answered from the memo: the overview's counts, the lists
+    and the largest campaign's members are there once warm() is done."""
+    from graphinv.app import AppContext, warm
+    from graphinv.store import open_store
+
+    uri = f"embedded:{tmp_path / 'graph.lbug'}"
+    with open_store(uri) as store:
+        build_fixture_graph(store)
+    with open_store(uri, read_only=True) as store:
+        thread = warm(AppContext(store=store, store_uri=store.uri, backend=store.backend))
+        thread.join(timeout=300)
+        assert not thread.is_alive()
+        kept = {(name, args) for _, name, args, _ in store.__dict__["_app_memo"]}
+    names = {name for name, _ in kept}
+    assert {"_counts", "campaigns", "lineages", "activity"} <= names
+    assert ("campaign_members", (CAMPAIGN,)) in kept
+    # a store whose reads may change under the app (writable, or Neo4j) is not warmed
+    with open_store(uri) as store:
+        assert warm(AppContext(store=store, store_uri=store.uri, backend=store.backend)) is None
