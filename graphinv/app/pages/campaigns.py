@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import quote
 
-import dash
-from dash import Input, Output, State, dcc, html
+from dash import dcc, html
 
 from .. import data, graph_view, ids, strips, timerange
 from ... import cases
@@ -200,11 +199,4 @@ def register(app, ctx):
     open_on_click(app, ids.CAMPAIGN_EVIDENCE, _evidence_href)
     open_on_click(app, ids.CAMPAIGN_OBJECTS, lambda row, _: entity_href(row["object"]) if row.get("object") else None)
     open_on_click(app, ids.CAMPAIGN_TARGETS, lambda row, _: entity_href(row["target"]) if row.get("target") else None)
-
-    @app.callback(Output(ids.URL, "href", allow_duplicate=True), Input(ids.CAMPAIGN_TABLE, "active_cell"),
-                  State(ids.CAMPAIGN_TABLE, "derived_viewport_data"), prevent_initial_call=True)
-    def open_campaign(cell, rows):
-        if not cell or not rows or cell.get("row", -1) >= len(rows):
-            return dash.no_update
-        uid = rows[cell["row"]].get("campaign")
-        return href(uid) if uid else dash.no_update
+    open_on_click(app, ids.CAMPAIGN_TABLE, lambda row, _: href(row["campaign"]) if row.get("campaign") else None)

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import dash
-from dash import Input, Output, State, dcc, html
+from dash import dcc, html
 import pandas as pd
 
 from ...timefmt import format_gap
@@ -22,7 +21,7 @@ from .. import data, entity_data, ids, strips
 from ..layout import (SHORT_TABLE, empty, export_bar, iso, kind_colour, link_table, page_header, section, stat,
                       table)
 from .cases import panel as case_panel
-from ..links import compare_href, entity_href, entity_link, thumbnail
+from ..links import compare_href, entity_href, entity_link, open_on_click, thumbnail
 
 PATH = "/lineages"
 QUIET = ("params", "analysis_run")  # bookkeeping, not evidence: folded away
@@ -241,11 +240,5 @@ def detail(ctx, uid):
 
 
 def register(app, ctx):
-    @app.callback(Output(ids.URL, "href", allow_duplicate=True), Input(ids.LINEAGE_TABLE, "active_cell"),
-                  State(ids.LINEAGE_TABLE, "derived_viewport_data"), prevent_initial_call=True)
-    def open_lineage(cell, rows):
-        """A long list is a DataTable: a click on a row opens its lineage."""
-        if not cell or not rows or cell.get("row", -1) >= len(rows):
-            return dash.no_update
-        uid = rows[cell["row"]].get("lineage")
-        return href(uid) if uid else dash.no_update
+    # A long list is a DataTable: a click on a row opens its lineage.
+    open_on_click(app, ids.LINEAGE_TABLE, lambda row, _: href(row["lineage"]) if row.get("lineage") else None)
