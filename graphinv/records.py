@@ -33,6 +33,7 @@ PREFIX_KIND = {
     "capture": "Capture",
     "case": "CaseFile",
     "note": "Note",
+    "takedown": "Notice",  # a takedown notice ("not" would be Note's first three letters)
 }
 KIND_PREFIX = {kind: prefix for prefix, kind in PREFIX_KIND.items()}
 
@@ -90,6 +91,11 @@ def target_uid(name: str) -> str:
 
 def report_uid(report_id: str) -> str:
     return f"report:{_clean(report_id)}"
+
+
+def notice_uid(notice_id: str) -> str:
+    """A takedown notice: ``takedown:twitter-20261203T190000Z``."""
+    return f"takedown:{_clean(notice_id)}"
 
 
 def observation_uid(entity_uid: str, observed_at: int, source: str = "") -> str:
