@@ -134,11 +134,13 @@ def hash_media_file(folder: Path, rel: str) -> dict | None:
         if file.stat().st_size <= MAX_IMAGE_BYTES:
             data = file.read_bytes()
             found = image_fingerprint(data) or {}
-            return {**found, "sha256": hashlib.sha256(data).hexdigest()}
-        digest = hashlib.sha256()
+            return {**found, "sha256": hashlib.sha256(data).hexdigest(),
+                    "md5": hashlib.md5(data, usedforsecurity=False).hexdigest()}
+        digest, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
         with open(file, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-        return {"sha256": digest.hexdigest()}
+                md5.update(block)
+        return {"sha256": digest.hexdigest(), "md5": md5.hexdigest()}
     except OSError:
         return None

@@ -216,7 +216,8 @@ class MessageReader:
                 target = media_uid(found["sha256"])
                 mime = msg.get("mime_type") if field == "file" else "image/jpeg"
                 self.acc.add("Media", target, _clean({
-                    "sha256": found["sha256"], "phash": found.get("phash"), "url": rel,
+                    "sha256": found["sha256"], "md5": found.get("md5"), "phash": found.get("phash"),
+                    "pdq": found.get("pdq"), "pdq_quality": found.get("pdq_quality"), "url": rel,
                     "mime": found.get("mime") or mime,
                     "width": found.get("width") or _int(msg.get("width")),
                     "height": found.get("height") or _int(msg.get("height")),

@@ -63,7 +63,7 @@ import io
 import re
 import warnings
 
-__all__ = ["extract_identifiers", "image_fingerprint", "visible_text_of", "ID_TYPES"]
+__all__ = ["extract_identifiers", "image_fingerprint", "pdq_of", "pdq_distance", "visible_text_of", "ID_TYPES"]
 
 ID_TYPES = (
     "ga", "ga_property", "ga4", "gtm", "google_ads", "adsense", "yandex_metrika", "fb_pixel",
@@ -366,19 +366,49 @@ def extract_identifiers(html: str, text: str | None = None) -> list[tuple[str, s
 MAX_IMAGE_PIXELS = 64_000_000
 
 
+def pdq_of(image) -> tuple[str, int]:
+    """The PDQ hash of a decoded PIL image as ThreatExchange and HMA write it (64 hex
+    digits: the 256 bits in the order ``pdqhash.compute`` gives them, most significant
+    first) and its quality (0-100; below 50 the hash says little: a flat or tiny image).
+
+    >>> from PIL import Image
+    >>> hexed, quality = pdq_of(Image.new("RGB", (64, 64), "white"))
+    >>> len(hexed), quality
+    (64, 0)
+    """
+    import numpy as np
+    import pdqhash
+
+    pixels = np.asarray(image.convert("RGB"))
+    bits, quality = pdqhash.compute(pixels)
+    hexed = f"{int(''.join(map(str, bits.tolist())), 2):064x}"
+    return hexed, int(quality)
+
+
+def pdq_distance(a: str, b: str) -> int:
+    """Hamming distance of two PDQ hex hashes (0-256); HMA calls <= 31 a match.
+
+    >>> pdq_distance("f" * 64, "f" * 63 + "0")
+    4
+    """
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
 def image_fingerprint(data: bytes) -> dict | None:
-    """sha256, perceptual hash, size and MIME type of an image, or None if it does not decode.
+    """sha256, md5, perceptual hashes, size and MIME type of an image, or None if it does
+    not decode.
 
     ``phash`` is ``str(imagehash.phash(image))``: 16 hex digits (64 bits), comparable
-    by Hamming distance with ``imagehash.hex_to_hash``. An animated image is hashed on
-    its first frame. Truncated or corrupt data, formats Pillow cannot read (SVG) and
-    images above :data:`MAX_IMAGE_PIXELS` give None.
+    by Hamming distance with ``imagehash.hex_to_hash``. ``pdq`` and ``pdq_quality`` are
+    :func:`pdq_of` (the hash hash-sharing banks such as GIFCT's and HMA's hold, with
+    ``md5``). An animated image is hashed on its first frame. Truncated or corrupt data,
+    formats Pillow cannot read (SVG) and images above :data:`MAX_IMAGE_PIXELS` give None.
 
     >>> from PIL import Image
     >>> buf = io.BytesIO(); Image.new("RGB", (8, 4), "red").save(buf, "PNG")
     >>> fp = image_fingerprint(buf.getvalue())
-    >>> (fp["width"], fp["height"], fp["mime"], len(fp["phash"]))
-    (8, 4, 'image/png', 16)
+    >>> (fp["width"], fp["height"], fp["mime"], len(fp["phash"]), len(fp["pdq"]), len(fp["md5"]))
+    (8, 4, 'image/png', 16, 64, 32)
     >>> image_fingerprint(b"not an image") is None
     True
     """
@@ -398,11 +428,15 @@ def image_fingerprint(data: bytes) -> dict | None:
                 mime = Image.MIME.get(image.format or "", "")
                 image.load()  # decodes fully: a truncated file raises here
                 phash = str(imagehash.phash(image))
+                pdq, quality = pdq_of(image)
     except Exception:  # Pillow raises many kinds (OSError, SyntaxError, ValueError…) on bad data
         return None
     return {
         "sha256": hashlib.sha256(data).hexdigest(),
+        "md5": hashlib.md5(data, usedforsecurity=False).hexdigest(),
         "phash": phash,
+        "pdq": pdq,
+        "pdq_quality": quality,
         "width": int(width),
         "height": int(height),
         "mime": mime or None,

@@ -33,7 +33,9 @@ PREFIX_KIND = {
     "capture": "Capture",
     "case": "CaseFile",
     "note": "Note",
-    "takedown": "Notice",  # a takedown notice ("not" would be Note's first three letters)
+    "takedown": "Notice",
+    "banksignal": "BankSignal",
+    "decision": "Decision",  # a takedown notice ("not" would be Note's first three letters)
 }
 KIND_PREFIX = {kind: prefix for prefix, kind in PREFIX_KIND.items()}
 
@@ -96,6 +98,19 @@ def report_uid(report_id: str) -> str:
 def notice_uid(notice_id: str) -> str:
     """A takedown notice: ``takedown:twitter-20261203T190000Z``."""
     return f"takedown:{_clean(notice_id)}"
+
+
+def bank_signal_uid(bank: str, signal_type: str, value: str) -> str:
+    """One hash in one bank: the same hash in two banks is two signals (their labels differ).
+
+    >>> bank_signal_uid("GIFCT test", "PDQ", "AB12")
+    'banksignal:gifct test:pdq:ab12'
+    """
+    return f"banksignal:{_clean(bank).lower()}:{_clean(signal_type).lower()}:{_clean(value).lower()}"
+
+
+def decision_uid(report: str, decided_at: int, decided_by: str) -> str:
+    return f"decision:{_clean(report)}@{int(decided_at)}#{_clean(decided_by)}"
 
 
 def observation_uid(entity_uid: str, observed_at: int, source: str = "") -> str:
