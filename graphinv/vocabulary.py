@@ -150,3 +150,95 @@ def profile_url(platform: str, handle: str) -> str | None:
         user, at, instance = handle.partition("@")
         return known.profile_url.format(user=user, instance=instance) if at and user and instance else None
     return known.profile_url.format(handle=handle)
+
+
+# -- pages that say their item is gone, and report categories ------------------------
+
+
+@dataclass(frozen=True)
+class RemovalNotice:
+    """A page wording that means the item is gone (``removal_notices`` in vocabulary.yaml)."""
+
+    platform: str
+    status: str
+    says: tuple[str, ...]
+    path: str | None = None
+    lacks: tuple[str, ...] = ()
+
+
+def _plain(text: str) -> str:
+    """Text compared in one spelling: lowercase, single spaces, straight quotes."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = text.replace("\u2026", "...")
+    return " ".join(text.lower().split())
+
+
+REMOVAL_NOTICES: tuple[RemovalNotice, ...] = tuple(
+    RemovalNotice(spec["platform"], spec["status"], tuple(spec["says"]), spec.get("path"), tuple(spec.get("lacks") or ()))
+    for spec in _RAW.get("removal_notices") or ())
+
+for _notice in REMOVAL_NOTICES:
+    if _notice.status not in GONE_STATUSES:
+        raise ValueError(f"vocabulary.yaml: removal notice status {_notice.status!r} is not a gone status")
+
+
+def removal_notice(url: str, text: str, markup: str = "") -> tuple[str, str] | None:
+    """(status, the wording found) when a page that answered 200 says its item is gone
+    (the ``removal_notices`` rules), else None. ``text`` is the page's text (and title),
+    ``markup`` its HTML (for the ``lacks`` markers).
+
+    >>> removal_notice("https://x.com/a/status/1", "Hmm…this page doesn’t exist. Try searching for something else.")
+    ('not_found', "Hmm...this page doesn't exist")
+    >>> removal_notice("https://t.me/chan/7", "If you have Telegram, you can view and join Chan right away.",
+    ...                '<div class="tgme_page_title">Chan</div>')
+    ('deleted', 'If you have Telegram, you can')
+    >>> removal_notice("https://example.org/a", "This Post was deleted by the Post author") is None
+    True
+    """
+    import re
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url if "://" in url else "https://" + url)
+    platform = platform_of_host(parts.hostname)
+    if platform is None:
+        return None
+    plain = _plain(text)
+    for rule in REMOVAL_NOTICES:
+        if rule.platform != platform or (rule.path and not re.search(rule.path, parts.path or "/")):
+            continue
+        found = next((phrase for phrase in rule.says if _plain(phrase) in plain), None)
+        if found and not any(marker in markup for marker in rule.lacks):
+            return rule.status, found
+    return None
+
+
+@dataclass(frozen=True)
+class ReportCategory:
+    """What a report says the content is, with its legal grounds (``report_categories``)."""
+
+    name: str
+    label: str
+    grounds: tuple[str, ...]
+    why: str
+    aliases: tuple[str, ...] = ()
+
+
+REPORT_CATEGORIES: dict[str, ReportCategory] = {
+    name: ReportCategory(name, spec["label"], tuple(spec["grounds"]), spec["why"], tuple(spec.get("aliases") or ()))
+    for name, spec in (_RAW.get("report_categories") or {}).items()
+}
+_CATEGORY_SPELLINGS = {spelling: c.name for c in REPORT_CATEGORIES.values() for spelling in (c.name, *c.aliases)}
+
+
+def report_category(text: str | None) -> ReportCategory | None:
+    """The category a report's ``category`` names (its name or an alias; case, spaces
+    and dashes ignored), or None.
+
+    >>> report_category("Death threat").name, report_category("hate-speech").name, report_category("spam")
+    ('threat', 'incitement', None)
+    """
+    if not isinstance(text, str):
+        return None
+    key = "_".join(text.strip().lower().replace("-", " ").split())
+    name = _CATEGORY_SPELLINGS.get(key)
+    return REPORT_CATEGORIES[name] if name else None
