@@ -174,7 +174,8 @@ def _plain(text: str) -> str:
 
 
 REMOVAL_NOTICES: tuple[RemovalNotice, ...] = tuple(
-    RemovalNotice(spec["platform"], spec["status"], tuple(spec["says"]), spec.get("path"), tuple(spec.get("lacks") or ()))
+    RemovalNotice(spec["platform"], spec["status"], tuple(spec["says"]), spec.get("path"),
+                  tuple(spec.get("lacks") or ()))
     for spec in _RAW.get("removal_notices") or ())
 
 for _notice in REMOVAL_NOTICES:
