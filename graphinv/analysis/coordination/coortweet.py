@@ -440,35 +440,58 @@ def _build_edges(s, per_modality, sides, n_acc, window, edge_weight, fast) -> tu
         spec |= {"weight_fast": "sum", "dt_fast": "sum"}
     agg = every.groupby(level=0, sort=True).agg(spec)
     keys = agg.index.to_numpy()
-    nx = sides["x"].result().reindex(keys).to_numpy()
-    ny = sides["y"].result().reindex(keys).to_numpy()
-    weight = agg["weight"].to_numpy()
+    sums = agg.drop(columns="mod").reset_index(drop=True).assign(
+        account=s.accounts[keys // n_acc], account_y=s.accounts[keys % n_acc],
+        modalities=_modality_lists(agg["mod"].to_numpy(), s.modalities),
+        nx=sides["x"].result().reindex(keys).to_numpy(), ny=sides["y"].result().reindex(keys).to_numpy())
+    if fast:
+        sums = sums.assign(fx=sides["fx"].result().reindex(keys).fillna(0).to_numpy(),
+                           fy=sides["fy"].result().reindex(keys).fillna(0).to_numpy())
+    return edges_from_sums(sums, window, edge_weight, fast), modality_edges
+
+
+def edges_from_sums(sums: pd.DataFrame, window: int, edge_weight: float, fast: bool) -> pd.DataFrame:
+    """CooRTweet's edge table (:data:`~.kernel.EDGE_COLUMNS`) from per-edge sums, one row
+    per edge sorted by (account, account_y): ``weight`` (pairs), ``dt`` (their summed
+    seconds), ``tmin``/``tmax``, ``modalities`` (sorted names), ``nx``/``ny`` (distinct
+    contents per side) and, with a fast window, ``weight_fast``, ``dt_fast``, ``fx``, ``fy``.
+    What is computed on the (small) edge list: the in-process engine and the Spark
+    engine (:mod:`.spark`) both finish here.
+
+    >>> sums = pd.DataFrame({"account": ["a"], "account_y": ["b"], "weight": [2], "dt": [10], "tmin": [0],
+    ...                      "tmax": [105], "modalities": [["url"]], "nx": [2], "ny": [1]})
+    >>> edges_from_sums(sums, 60, 0.5, False)[["weight", "avg_time_delta", "edge_symmetry_score"]].values.tolist()
+    [[2.0, 5.0, 0.5]]
+    """
+    if sums.empty:
+        return _empty_edges(fast)
+    nx, ny = sums["nx"].to_numpy(dtype="float64"), sums["ny"].to_numpy(dtype="float64")
+    weight = sums["weight"].to_numpy()
     edges = pd.DataFrame(
         {
-            "account": s.accounts[keys // n_acc],
-            "account_y": s.accounts[keys % n_acc],
+            "account": sums["account"].to_numpy(dtype=object),
+            "account_y": sums["account_y"].to_numpy(dtype=object),
             "weight": weight.astype("int64"),
-            "avg_time_delta": agg["dt"].to_numpy() / weight,
+            "avg_time_delta": sums["dt"].to_numpy() / weight,
             "n_content_id": nx.astype("int64"),
             "n_content_id_y": ny.astype("int64"),
             "edge_symmetry_score": _symmetry(nx, ny),
-            "modalities": _modality_lists(agg["mod"].to_numpy(), s.modalities),
-            "first_time": agg["tmin"].to_numpy().astype("int64"),
-            "last_time": agg["tmax"].to_numpy().astype("int64"),
+            "modalities": list(sums["modalities"]),
+            "first_time": sums["tmin"].to_numpy().astype("int64"),
+            "last_time": sums["tmax"].to_numpy().astype("int64"),
             "window": int(window),
         }
     )
     threshold = np.quantile(weight, edge_weight)
     edges["weight_threshold"] = (weight > threshold).astype("int64")
     if fast:
-        wf = agg["weight_fast"].to_numpy()
+        wf = sums["weight_fast"].to_numpy()
         has = wf > 0
-        fx = sides["fx"].result().reindex(keys).fillna(0).to_numpy()
-        fy = sides["fy"].result().reindex(keys).fillna(0).to_numpy()
+        fx, fy = sums["fx"].to_numpy(dtype="float64"), sums["fy"].to_numpy(dtype="float64")
         edges["weight_fast"] = pd.array(np.where(has, wf, 0), dtype="Int64")
         edges.loc[~has, "weight_fast"] = pd.NA
         with np.errstate(invalid="ignore", divide="ignore"):
-            edges["avg_time_delta_fast"] = np.where(has, agg["dt_fast"].to_numpy() / np.maximum(wf, 1), np.nan)
+            edges["avg_time_delta_fast"] = np.where(has, sums["dt_fast"].to_numpy() / np.maximum(wf, 1), np.nan)
         edges["edge_symmetry_score_fast"] = np.where(has, _symmetry(fx, fy), np.nan)
         flag = pd.array(np.zeros(len(edges), dtype="int64"), dtype="Int64")
         if has.any():
@@ -476,7 +499,7 @@ def _build_edges(s, per_modality, sides, n_acc, window, edge_weight, fast) -> tu
             flag = pd.array((wf > threshold_fast).astype("int64"), dtype="Int64")
         flag[~has] = pd.NA
         edges["weight_threshold_fast"] = flag
-    return edges.reset_index(drop=True), modality_edges
+    return edges
 
 
 def _build_pairs(s, parts, fast) -> pd.DataFrame:
