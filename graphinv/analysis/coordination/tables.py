@@ -85,6 +85,51 @@ def _cnt_shares(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([repost, url, text], ignore_index=True)
 
 
+def table_shape(header: Sequence[str], columns: Mapping[str, str | Sequence[str]] | str | None,
+                name: str) -> tuple[str, Mapping[str, str | Sequence[str]] | None]:
+    """The table's shape (``coortweet``, ``generic``, ``cnt`` or ``custom``) and its column
+    mapping (None for CNT's positional table), from its header and what was asked;
+    both engines read tables through it.
+
+    >>> table_shape(["object_id", "account_id", "content_id", "timestamp_share"], None, "t.csv")[0]
+    'coortweet'
+    """
+    if isinstance(columns, str):
+        if columns != "cnt" and columns not in TABLE_SHAPES:
+            raise InputError(f"unknown table shape {columns!r}; use one of coortweet, generic, cnt")
+        return columns, None if columns == "cnt" else TABLE_SHAPES[columns]
+    if columns is not None:
+        return "custom", columns
+    shape = next(
+        (shape for shape, spec in TABLE_SHAPES.items() if set(spec.values()) <= set(header)),
+        "cnt" if list(header[: len(CNT_COLUMNS)]) == CNT_COLUMNS else None,
+    )
+    if shape is None:
+        raise InputError(f"cannot tell the shape of {name} from its header; pass a column mapping")
+    return shape, None if shape == "cnt" else TABLE_SHAPES[shape]
+
+
+def share_columns(columns: Mapping[str, str | Sequence[str]], available: Sequence[str], modality: str | None,
+                  name: str) -> list[tuple[dict[str, str], str | None]]:
+    """Per object column of a mapped table: our column -> the table's column, and the
+    modality as a value when the table has no modality column (a listed object column
+    names its own modality). Both engines build the share frame from it.
+
+    >>> share_columns({"account": "a", "object": ["url", "img"], "content": "c", "time": "t"},
+    ...               ["a", "url", "img", "c", "t"], None, "t.csv")[1]
+    ({'account': 'a', 'content': 'c', 'time': 't', 'object': 'img'}, 'img')
+    """
+    spec = dict(columns)
+    objects = spec.pop("object", None)
+    objects = [objects] if isinstance(objects, str) else list(objects or [])
+    missing = [c for c in [*objects, *spec.values()] if c not in available]
+    if missing or not objects:
+        raise InputError(f"{name} lacks column(s): {', '.join(missing) or 'object'}")
+    if "modality" in spec:
+        return [(spec | {"object": column}, None) for column in objects]
+    return [(spec | {"object": column}, column if len(objects) > 1 else modality or "share") for column in objects]
+
+
 def read_share_table(
     path: str | Path,
     columns: Mapping[str, str | Sequence[str]] | str | None = None,
@@ -124,23 +169,7 @@ def read_share_table(
     # An empty or unreadable file has no header: its shape cannot be told, and
     # reading it below reports why.
     header, delimiter = found if found else ([], ",")
-    if isinstance(columns, str):
-        shape = columns
-        if shape != "cnt" and shape not in TABLE_SHAPES:
-            raise InputError(f"unknown table shape {shape!r}; use one of coortweet, generic, cnt")
-        columns = None if shape == "cnt" else TABLE_SHAPES[shape]
-    elif columns is None:
-        shape = next(
-            (name for name, spec in TABLE_SHAPES.items() if set(spec.values()) <= set(header)),
-            "cnt" if header[: len(CNT_COLUMNS)] == CNT_COLUMNS else None,
-        )
-        if shape is None:
-            raise InputError(
-                f"cannot tell the shape of {path.name} from its header; pass a column mapping"
-            )
-        columns = None if shape == "cnt" else TABLE_SHAPES[shape]
-    else:
-        shape = "custom"
+    shape, columns = table_shape(header, columns, path.name)
     try:
         table = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=True)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
@@ -148,29 +177,11 @@ def read_share_table(
     if shape == "cnt":
         frame = _cnt_shares(table)
     else:
-        spec = dict(columns)
-        objects = spec.pop("object", None)
-        objects = [objects] if isinstance(objects, str) else list(objects or [])
-        needed = [*objects, *spec.values()]
-        missing = [c for c in needed if c not in table.columns]
-        if missing or not objects:
-            raise InputError(f"{path.name} lacks column(s): {', '.join(missing) or 'object'}")
         parts = []
-        for column in objects:
-            part = pd.DataFrame(
-                {
-                    "account": table[spec["account"]],
-                    "object": table[column],
-                    "content": table[spec["content"]],
-                    "time": table[spec["time"]],
-                }
-            )
-            if "modality" in spec:
-                part["modality"] = table[spec["modality"]]
-            elif len(objects) > 1:
-                part["modality"] = column
-            else:
-                part["modality"] = modality or "share"
+        for spec, value in share_columns(columns, table.columns, modality, path.name):
+            part = pd.DataFrame({ours: table[theirs] for ours, theirs in spec.items()})
+            if value is not None:
+                part["modality"] = value
             parts.append(part)
         frame = pd.concat(parts, ignore_index=True)
     dropped = {}
