@@ -492,7 +492,6 @@ def normalise_handle(handle) -> str:
 
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MENTION_RE = re.compile(r"(?<!\w)@[\w.]+(?:@[\w.-]+)?")
-_SPACE_RE = re.compile(r"\s+")
 
 
 def normalise_text(text) -> str:
@@ -511,7 +510,8 @@ def normalise_text(text) -> str:
         text = _URL_RE.sub(" ", text)
     if "@" in text:
         text = _MENTION_RE.sub(" ", text)
-    return _SPACE_RE.sub(" ", text).strip()
+    # str.split() splits at exactly what \s matches (str.isspace), a few times faster.
+    return " ".join(text.split())
 
 
 def text_hash(text) -> str:
