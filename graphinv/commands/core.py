@@ -25,8 +25,10 @@ def schema():
               help="Column mapping for CSV share tables, e.g. --columns account_id=user_id")
 @click.option("--strict", is_flag=True,
               help="Exit with an error when any file could not be read (no collector reads it, or it failed).")
+@click.option("--capture", is_flag=True, help="Capture every report without a capture yet (a reports table's "
+              "rows): its post's capture in the store, else the page fetched (graphinv report capture).")
 @store_option
-def ingest(paths, force, columns, strict, store_uri):
+def ingest(paths, force, columns, strict, capture, store_uri):
     """Ingest captures (files or folders of mixed formats) into the store.
 
     Files no collector reads are listed and counted, and the rest is ingested: folders
@@ -49,6 +51,10 @@ def ingest(paths, force, columns, strict, store_uri):
     with open_store(store_uri) as store:
         summary = ingest_paths(store, paths, force=force, progress=sys.stderr.isatty(), options=options)
         print_ingest_summary(summary)
+        if capture:
+            from .reports import capture_after_ingest
+
+            capture_after_ingest(store)
         counts = store.counts()
     if not summary.ingested and not any(f.skipped == "already ingested" for f in summary.files):
         raise click.ClickException("nothing could be read from the given paths "

@@ -1,0 +1,174 @@
+"""Reports in: ``graphinv report add URL`` and the capture step of reports read from tables.
+
+A report is captured when it comes in, so that the evidence exists before anyone asks
+for its removal. What it names is resolved as everywhere else
+(:func:`graphinv.resolve.entity_of`: a tweet is ``post:twitter:ID``, a t.me message
+``post:telegram:chan/N``, a profile an Account, a home page a Site, any other page a
+Url), then:
+
+- a Post or Url the store already holds a capture of (a snscrape JSONL line, a WARC
+  response, a Telegram export message…) keeps that capture: the latest is linked, and
+  nothing is fetched;
+- anything else is fetched as ``graphinv collect web`` fetches (the page with its
+  redirects and the images, scripts and stylesheets it loads) into one dated WARC.gz
+  under ``data/captures/``, which is ingested; the Capture of the page's response record
+  is linked.
+
+The link is ``Report.capture`` (a Capture uid); ``graphinv evidence`` and the notices
+read the capture time and sha256 from there. A fetch that got no response (timeout,
+refused, no such host) leaves the report without a capture and says so; the WARC keeps
+the failed attempt.
+
+>>> new_report("https://x.com/someone/status/123", category="threat", note="death threat", reporter="Ana",
+...            now=1764806400)[0]["entity"]
+'post:twitter:123'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from ..normalize import canonical_url, registered_domain
+from ..records import capture_uid, kind_of, report_uid
+from .crawl import CAPTURES, capture_name, crawl
+from .fetch import FetchPolicy
+
+REUSED_KINDS = ("Post", "Url")  # a profile or a site is fetched again: its state is what is reported
+
+
+@dataclass
+class Intake:
+    """What happened to one report at intake."""
+
+    report: str
+    url: str
+    entity: str
+    capture: str | None
+    how: str  # linked (a capture already in the store), fetched, failed
+    detail: str = ""
+
+
+@dataclass
+class IntakeRun:
+    items: list[Intake] = field(default_factory=list)
+    warc: Path | None = None
+    sha256: str | None = None
+
+
+def new_report(url: str, *, category: str | None = None, note: str | None = None, reporter: str | None = None,
+               reported_to: str | None = None, now: int | None = None) -> tuple[dict, list[tuple[str, str, dict]]]:
+    """The Report row for a URL reported now, and the entity nodes it names (kind, uid, props)."""
+    from collectors.base import Accumulator
+
+    from ..analysis.takedown import platform_of_url
+    from ..resolve import entity_of
+
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        raise InputError(f"{url!r} is not an http(s) URL (write it with https://)")
+    acc = Accumulator()
+    entity = entity_of(url, None, acc)
+    if entity is None:
+        raise InputError(f"{url!r} is not a usable URL")
+    now = int(now if now is not None else time.time())
+    platform = platform_of_url(url)
+    rid = hashlib.sha1(f"{url}|{now}|{reporter or ''}".encode()).hexdigest()[:16]
+    row = {"uid": report_uid(rid), "report_id": rid, "url": canonical_url(url) or url, "entity": entity,
+           "reported_at": now, "platform": platform,
+           "reported_to": reported_to or (platform if platform != "web" else registered_domain(url)),
+           "category": category or None, "note": note or None, "reporter": reporter or None}
+    return row, [(node.kind, node.uid, node.props) for node in acc.drain()]
+
+
+def existing_capture(store, entity: str) -> str | None:
+    """The latest capture the store holds of a Post or Url (None for other kinds or none)."""
+    from .evidence import evidence
+
+    if kind_of(entity) not in REUSED_KINDS:
+        return None
+    rows = evidence(store, entity)
+    rows = rows[rows["capture"].notna()]
+    if rows.empty:
+        return None
+    own = rows[rows["kind"] == "capture"]
+    rows = own if not own.empty else rows
+    rows = rows.assign(_t=pd.to_numeric(rows["captured_at"], errors="coerce"))
+    return str(rows.sort_values("_t", kind="stable", na_position="first").iloc[-1]["capture"])
+
+
+def add(store, url: str, *, category: str | None = None, note: str | None = None, reporter: str | None = None,
+        reported_to: str | None = None, policy: FetchPolicy | None = None, out_dir: Path = CAPTURES,
+        delay: float = 1.0, now: int | None = None) -> IntakeRun:
+    """Record a report of ``url`` and capture it (see the module docstring)."""
+    row, nodes = new_report(url, category=category, note=note, reporter=reporter, reported_to=reported_to, now=now)
+    with store.transaction():
+        by_kind: dict[str, list[dict]] = {}
+        for kind, uid, props in nodes:
+            by_kind.setdefault(kind, []).append({"uid": uid, **props})
+        for kind, rows in by_kind.items():
+            store.upsert_nodes(kind, pd.DataFrame(rows))
+        store.upsert_nodes("Report", pd.DataFrame([{**row, "first_seen": row["reported_at"],
+                                                    "last_seen": row["reported_at"]}]))
+        store.upsert_edges("REPORTED", pd.DataFrame([{"src": row["uid"], "dst": row["entity"],
+                                                      "time": row["reported_at"]}]))
+    return capture_reports(store, [row["uid"]], policy=policy, out_dir=out_dir, delay=delay,
+                           fetch_urls={row["uid"]: url.strip()})
+
+
+def _uncaptured(store, uids: list[str] | None) -> pd.DataFrame:
+    where = "r.uid IN $uids" if uids is not None else "r.capture IS NULL"
+    found = store.query(f"MATCH (r:Report)-[:REPORTED]->(e) WHERE {where} "
+                        "RETURN r.uid AS report, r.url AS url, e.uid AS entity, e.original AS original "
+                        "ORDER BY report", {"uids": uids} if uids is not None else None)
+    return found if not found.empty else pd.DataFrame(columns=["report", "url", "entity", "original"])
+
+
+def capture_reports(store, uids: list[str] | None = None, *, policy: FetchPolicy | None = None,
+                    out_dir: Path = CAPTURES, delay: float = 1.0, fetch_urls: dict[str, str] | None = None,
+                    on_fetch=None) -> IntakeRun:
+    """Capture reports: these ``uids``, or every report without a capture (the ones read
+    from a table). One WARC.gz for all the fetches of the call."""
+    from ..ingest import ingest_paths
+
+    reports = _uncaptured(store, uids)
+    result = IntakeRun()
+    to_fetch: dict[str, list[dict]] = {}
+    for row in reports.to_dict("records"):
+        capture = existing_capture(store, row["entity"])
+        if capture:
+            result.items.append(Intake(row["report"], row["url"], row["entity"], capture, "linked"))
+            continue
+        # Fetch the URL as given (the stored one is canonical: https, no www.), else as stored.
+        original = row.get("original") if isinstance(row.get("original"), str) else None
+        fetch = (fetch_urls or {}).get(row["report"]) or original or row["url"]
+        to_fetch.setdefault(fetch, []).append(row)
+    if to_fetch:
+        seeds = list(to_fetch)
+        path = Path(out_dir) / capture_name("report", seeds)
+        crawled = crawl(seeds, path, policy or FetchPolicy(), depth=0, max_pages=len(seeds), delay=delay,
+                        on_fetch=on_fetch)
+        result.warc, result.sha256 = crawled.path, crawled.sha256
+        ingest_paths(store, [crawled.path])
+        pages = {p.url: p for p in crawled.pages}
+        for fetch, rows in to_fetch.items():
+            page = pages.get(fetch)
+            capture = capture_uid(crawled.sha256, page.offset) if page is not None and page.offset is not None \
+                else None
+            if capture and store.query("MATCH (c:Capture) WHERE c.uid = $uid RETURN c.uid AS uid",
+                                       {"uid": capture}).empty:
+                capture = None
+            detail = "" if capture else \
+                (page.outcome.get("detail") or page.outcome["status"]) if page else "not fetched"
+            for row in rows:
+                result.items.append(Intake(row["report"], row["url"], row["entity"], capture,
+                                           "fetched" if capture else "failed", detail))
+    linked = [{"uid": i.report, "capture": i.capture} for i in result.items if i.capture]
+    if linked:
+        store.upsert_nodes("Report", pd.DataFrame(linked))
+    return result
