@@ -104,7 +104,7 @@ def test_compute_on_hand_made_frames_without_a_store():
 def test_analyze_runs_every_stored_analysis_of_the_registry(store):
     summaries = analyze_all(store, progress=(seen := []).append)
     stored = [a.name for a in ANALYSES if a.write is not None]
-    assert list(summaries) == seen == stored == ["reappearance", "impersonation", "coordination"]
+    assert list(summaries) == seen == stored == ["reappearance", "impersonation", "coordination", "banks"]
     for name, summary in summaries.items():
         assert summary["analysis_run"].startswith(f"{name}:") and summary["seconds"] >= 0
     with pytest.raises(TypeError, match="unknown coordination parameter 'windw'"):

@@ -15,7 +15,7 @@ three functions:
 reads another's stored results, so the order only fixes the output's order.
 
 >>> [a.name for a in ANALYSES if a.write is not None]
-['reappearance', 'impersonation', 'coordination']
+['reappearance', 'impersonation', 'coordination', 'banks']
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import impersonation, reappearance, takedown
+from . import banks, impersonation, reappearance, takedown
 from .coordination import analysis as coordination
 
 
@@ -72,6 +72,13 @@ ANALYSES: tuple[Analysis, ...] = (
              "their actions beyond the window, never act on the same object twice, or whose actions "
              "were not captured are missed; a pair needs two or more distinct objects, more than chance "
              "explains, so a one-off raid by otherwise unrelated accounts is not called a campaign."),
+    Analysis("banks", "Captured images matching a hash bank (MATCHES)",
+             banks.BanksParams, banks.read, banks.compute, banks.write,
+             "It matches the images graphinv captured (web pages, Telegram exports), not those only "
+             "linked from a post; MD5 and SHA-256 match the exact bytes only; PDQ survives resizing and "
+             "re-encoding but not heavy crops, and flat or tiny images (PDQ quality under 50) are not "
+             "matched. Every image is compared with every PDQ signal: fine for thousands of signals, "
+             "slow for a bank of millions."),
     Analysis("takedown", "How fast reported items are removed (a report, not stored)",
              takedown.TakedownParams, takedown.read, takedown.compute, None,
              "A removal is dated by the first check that found the item gone: the share removed within "

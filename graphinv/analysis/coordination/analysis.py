@@ -212,6 +212,8 @@ def amplified_accounts(communities: pd.DataFrame, pairs: pd.DataFrame, shares: p
     >>> authors = pd.DataFrame({"object": ["p1", "news"], "author": ["voice", "paper"]})
     >>> amplified_accounts(communities, pairs, shares, authors).values.tolist()
     [['voice', 0, 1]]
+    >>> amplified_accounts(communities, pairs.assign(modality="hashtags"), shares, authors).empty
+    True
     """
     empty = pd.DataFrame(columns=["account", "campaign", "posts"])
     if authors is None or authors.empty or communities.empty or pairs.empty:
@@ -219,6 +221,8 @@ def amplified_accounts(communities: pd.DataFrame, pairs: pd.DataFrame, shares: p
     member_of = communities.set_index("account")["campaign"]
     size = communities.groupby("campaign").size()
     reposts = pairs[pairs["modality"] == "repost"]
+    if reposts.empty:  # a campaign of other modalities only pushes no one's posts
+        return empty
     camp_x, camp_y = reposts["account"].map(member_of), reposts["account_y"].map(member_of)
     inside = reposts[camp_x.notna() & (camp_x == camp_y)].assign(campaign=camp_x)
     together = pd.concat([inside[["campaign", "object", "account"]],
