@@ -44,11 +44,12 @@ class AppContext:
 
 def _pages():
     from .pages import (campaigns, capture, cases, compare, console, entity, explorer, lineages, overview, search,
-                        watch)
+                        triage, watch)
 
     return {"/": overview, "/campaigns": campaigns, "/campaign": campaigns, "/lineages": lineages,
             "/watch": watch, "/explorer": explorer, "/console": console, "/search": search,
-            "/entity": entity, "/capture": capture, "/compare": compare, "/cases": cases, "/case": cases}
+            "/entity": entity, "/capture": capture, "/compare": compare, "/cases": cases, "/case": cases,
+            "/triage": triage}
 
 
 def create_app(store_uri: str | None = None, store: GraphStore | None = None,

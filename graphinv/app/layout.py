@@ -21,7 +21,8 @@ from . import ids
 from .data import plain
 
 NAV_ITEMS = (("/", "Overview"), ("/campaigns", "Campaigns"), ("/lineages", "Lineages"),
-             ("/watch", "Watchlist"), ("/explorer", "Explorer"), ("/cases", "Cases"), ("/console", "Cypher"))
+             ("/watch", "Watchlist"), ("/triage", "Triage"), ("/explorer", "Explorer"), ("/cases", "Cases"),
+             ("/console", "Cypher"))
 
 # Colours for what the schema does not colour: member roles and coordination modalities.
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
