@@ -93,13 +93,26 @@ def existing_capture(store, entity: str) -> str | None:
     if kind_of(entity) not in REUSED_KINDS:
         return None
     rows = evidence(store, entity)
-    rows = rows[rows["capture"].notna()]
+    # graphinv's own outcome records (a fetch that got no answer, a watch check) say what
+    # happened, not what was there: the bytes are the response records beside them.
+    rows = rows[rows["capture"].notna() & ~rows["source"].isin(["fetch", "watch"])]
     if rows.empty:
         return None
-    own = rows[rows["kind"] == "capture"]
-    rows = own if not own.empty else rows
-    rows = rows.assign(_t=pd.to_numeric(rows["captured_at"], errors="coerce"))
-    return str(rows.sort_values("_t", kind="stable", na_position="first").iloc[-1]["capture"])
+    # The post's own capture first: a line that only quotes or reposts it holds it too,
+    # but under another post's URL. Then the latest.
+    rows = rows.assign(_own=[_names(u, entity) for u in rows["capture_url"]],
+                       _item=rows["kind"] == "capture", _t=pd.to_numeric(rows["captured_at"], errors="coerce"))
+    rows = rows.sort_values(["_own", "_item", "_t"], kind="stable", na_position="first")
+    return str(rows.iloc[-1]["capture"])
+
+
+def _names(url, entity: str) -> bool:
+    """Whether a capture's URL names ``entity`` (x.com and twitter.com spellings alike)."""
+    from collectors.base import Accumulator
+
+    from ..resolve import entity_of
+
+    return isinstance(url, str) and entity_of(url, None, Accumulator()) == entity
 
 
 def add(store, url: str, *, category: str | None = None, note: str | None = None, reporter: str | None = None,

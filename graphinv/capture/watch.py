@@ -49,7 +49,7 @@ from ..errors import InputError
 from ..normalize import canonical_url, registered_domain, text_hash
 from ..records import kind_of, site_uid, watch_uid
 from ..vocabulary import GONE_STATUSES as GONE
-from ..vocabulary import profile_url
+from ..vocabulary import profile_url, removal_notice
 from .crawl import CAPTURES, write_chain
 from .fetch import MAX_BYTES, Chain, Fetcher, FetchPolicy, chain_outcome, html_page
 from .warc import WarcOut
@@ -86,14 +86,26 @@ def classify_change(previous: dict | None, outcome: dict, fingerprint: str | Non
 def fingerprint_of(chain: Chain, max_bytes: int = MAX_BYTES) -> str | None:
     """``text:<hash>`` of an HTML page's extracted text, else ``sha256:<hex>`` of the
     decoded body; None without a 2xx body."""
+    return read_final(chain, max_bytes)[0]
+
+
+def read_final(chain: Chain, max_bytes: int = MAX_BYTES) -> tuple[str | None, tuple[str, str] | None]:
+    """(fingerprint, removal notice) of a chain's last page: the notice is the
+    (status, wording) of a page that answered 2xx while saying its item is gone
+    (:func:`graphinv.vocabulary.removal_notice`: X's "This Post was deleted by the Post
+    author", a t.me card without its message), else None."""
     if chain.final is None:
-        return None
+        return None, None
     body, page = html_page(chain.final, max_bytes)
     if not body:
-        return None
-    if page is not None and page.text:
-        return "text:" + text_hash(page.text)
-    return "sha256:" + hashlib.sha256(body).hexdigest()
+        return None, None
+    if page is None:
+        return "sha256:" + hashlib.sha256(body).hexdigest(), None
+    said = removal_notice(chain.final.url, f"{page.title}\n{page.full_text or page.text}",
+                          body.decode("utf-8", "replace"))
+    if page.text:
+        return "text:" + text_hash(page.text), said
+    return "sha256:" + hashlib.sha256(body).hexdigest(), said
 
 
 # ---------------------------------------------------------------------- the list
@@ -212,6 +224,53 @@ def previous_checks(store) -> dict[str, dict]:
     return {r["entity"]: r for r in frame.to_dict("records")}
 
 
+# ---------------------------------------------------------------------- the ledger's cadence
+
+# Hours after a notice at which a noticed item is checked again (graphinv watch run
+# --due): at once, then on each side of the 24 h and 48 h marks, so the ledger can say
+# whether it was still up just before a deadline and gone just after; then 3 and 7 days.
+DUE_HOURS = (0, 23, 25, 47, 49, 72, 168)
+
+
+def due_entities(noticed: pd.DataFrame, last_checks: pd.DataFrame, now: int,
+                 marks: tuple[float, ...] = DUE_HOURS) -> list[str]:
+    """The noticed entities a check is due for at ``now``: the latest mark passed since
+    their first notice (``noticed``: entity, noticed_at) has no check at or after it
+    (``last_checks``: entity, last, the latest watch check). Marks missed while nothing
+    ran are made up by one check, not one each; pure.
+
+    >>> noticed = pd.DataFrame({"entity": ["a", "b", "c"], "noticed_at": [0, 0, 0]})
+    >>> last = pd.DataFrame({"entity": ["a", "b"], "last": [10, 24 * 3600]})
+    >>> due_entities(noticed, last, now=24 * 3600)  # a: 23 h passed since its last check; c: never checked
+    ['a', 'c']
+    >>> due_entities(noticed, last, now=200 * 3600)  # after the last mark, the 168 h check is still owed
+    ['a', 'b', 'c']
+    """
+    last = dict(zip(last_checks["entity"], last_checks["last"])) if not last_checks.empty else {}
+    out = []
+    for entity, start in zip(noticed["entity"], noticed["noticed_at"]):
+        passed = [start + m * 3600 for m in marks if start + m * 3600 <= now]
+        if not passed:
+            continue
+        checked = last.get(entity)
+        if checked is None or checked != checked or checked < max(passed):
+            out.append(entity)
+    return sorted(out)
+
+
+def due(store, now: int | None = None, marks: tuple[float, ...] = DUE_HOURS) -> list[str]:
+    """The watched entities of noticed reports whose next check is due (:func:`due_entities`)."""
+    now = int(now if now is not None else time.time())
+    noticed = store.query("MATCH (r:Report)-[:REPORTED]->(e) WHERE r.noticed_at IS NOT NULL "
+                          "RETURN e.uid AS entity, min(r.noticed_at) AS noticed_at")
+    if noticed.empty:
+        return []
+    checks = store.query("MATCH (o:Observation) WHERE o.source = 'watch' "
+                         "RETURN o.entity AS entity, max(o.observed_at) AS last")
+    watched = {w["entity"] for w in _watch_rows(store, active_only=True).values()}
+    return [e for e in due_entities(noticed, checks, now, marks) if e in watched]
+
+
 # ---------------------------------------------------------------------- the run
 
 
@@ -249,14 +308,20 @@ def _platform(entity: str) -> str:
 
 
 def run(store, policy: FetchPolicy | None = None, out_dir: Path = CAPTURES, delay: float = 1.0,
-        on_check: Callable[[Check], None] | None = None, follow_successors: bool = True) -> WatchRun:
-    """Check every active watch once; see the module docstring."""
+        on_check: Callable[[Check], None] | None = None, follow_successors: bool = True,
+        only: set[str] | None = None) -> WatchRun:
+    """Check every active watch once (``only``: the watches of these entities); see the
+    module docstring."""
     from ..ingest import ingest_paths
 
     policy = policy or FetchPolicy()
     watches = _watch_rows(store, active_only=True)
     if not watches:
         raise InputError("the watchlist is empty: graphinv watch add URL… first")
+    if only is not None:
+        watches = {k: w for k, w in watches.items() if w["entity"] in only}
+        if not watches:
+            raise InputError("none of the entries to check is on the active watchlist")
     previous = previous_checks(store)
     now = datetime.now(timezone.utc)
     path = Path(out_dir) / f"watch-{now:%Y%m%dT%H%M%S}Z.warc.gz"
@@ -268,11 +333,16 @@ def run(store, policy: FetchPolicy | None = None, out_dir: Path = CAPTURES, dela
             for watch in watches.values():
                 entity, url = watch["entity"], watch["url"]
                 chain = fetcher.follow(url)
-                fingerprint = fingerprint_of(chain, policy.max_bytes)
+                fingerprint, said = read_final(chain, policy.max_bytes)
                 outcome = chain_outcome(chain)
+                if said and outcome["status"] == "active":
+                    # A 200 that says the item is gone (a platform's tombstone page) is a removal.
+                    outcome = {**outcome, "status": said[0], "detail": f"the page says: {said[1]}"}
                 change = classify_change(previous.get(entity), outcome, fingerprint)
                 write_chain(out, chain, {"entity": entity, "source": "watch", "change": change,
-                                         "fingerprint": fingerprint, "platform": _platform(entity)}, always=True)
+                                         "fingerprint": fingerprint, "platform": _platform(entity),
+                                         # the status read from the page, when it says it is gone
+                                         "outcome": outcome["status"], "detail": outcome["detail"]}, always=True)
                 successor = None
                 if outcome["status"] == "moved" and outcome["final_url"]:
                     domain = registered_domain(outcome["final_url"])

@@ -134,9 +134,11 @@ def watch_list(fmt, store_uri):
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=CAPTURES, show_default=True)
 @click.option("--changes-only", is_flag=True, help="List only the entries that changed (quiet cron mail).")
 @click.option("--no-follow", is_flag=True, help="Do not add the sites that watched ones moved to.")
+@click.option("--due", is_flag=True, help="Only the noticed items whose next ledger check is due (0, 23, 25, 47, "
+              "49, 72 and 168 h after their first notice; run it hourly from cron). Nothing due: exit 0.")
 @fetch_options
 @store_option
-def watch_run(out_dir, changes_only, no_follow, delay, timeout, deadline, max_bytes, user_agent, resolve,
+def watch_run(out_dir, changes_only, no_follow, due, delay, timeout, deadline, max_bytes, user_agent, resolve,
               allow_networks, store_uri):
     """Re-check every watched entry once: HTTP status, final URL, content fingerprint.
 
@@ -148,7 +150,11 @@ def watch_run(out_dir, changes_only, no_follow, delay, timeout, deadline, max_by
 
     policy = policy_from(timeout, deadline, max_bytes, user_agent, resolve, allow_networks)
     with open_store(store_uri) as store, _Ticker("checked") as ticker:
-        result = watchlist.run(store, policy, out_dir=out_dir, delay=delay,
+        only = set(watchlist.due(store)) if due else None
+        if only is not None and not only:
+            click.echo("no ledger check is due")
+            return
+        result = watchlist.run(store, policy, out_dir=out_dir, delay=delay, only=only,
                                on_check=lambda c: ticker.tick(c.url), follow_successors=not no_follow)
     checks = result.changed if changes_only else result.checks
     if checks:

@@ -238,6 +238,13 @@ def selection_graph(store, campaign: str | None = None, lineage: str | None = No
         if campaign:
             G.graph["coactions"] = campaign_coactions(store, campaign)
     G.graph["case_tags"] = _case_tags(store, G, campaign, lineage)
+    noticed = {d.get("report_id") for _, d in G.nodes(data=True) if d.get("kind") == "Report" and d.get("noticed_at")}
+    if noticed:
+        from ..analysis.ledger import ledger
+
+        # The selection's noticed reports: their 48-hour ledger (the report's exhibit).
+        items = ledger(store)["items"]
+        G.graph["ledger"] = items[items["report_id"].isin(noticed)].reset_index(drop=True)
     return G
 
 

@@ -133,6 +133,7 @@ def context(G: nx.MultiDiGraph) -> dict:
         "items": items[:findings.ROW_LIMIT], "items_total": len(items),
         "posts": posts[:findings.ROW_LIMIT], "posts_total": len(posts), "row_limit": findings.ROW_LIMIT,
         "steps": steps, "takedowns": findings.takedowns(G), "impersonations": impersonations,
+        **ledger_context(G),
         "methods": methods, "recorded_campaign": report_text.recorded(campaign_params),
         "recorded_reappearance": report_text.recorded(step_params),
         "analysis_runs": sorted({d.get("analysis_run") for *_, d in G.edges(data=True) if d.get("analysis_run")}),
@@ -140,6 +141,21 @@ def context(G: nx.MultiDiGraph) -> dict:
         "glossary": report_text.glossary(),
         "sources": src.rows, "sources_base": src.base,
     }
+
+
+def ledger_context(G: nx.MultiDiGraph) -> dict:
+    """The 48-hour ledger of the selection's noticed reports (``G.graph["ledger"]``, see
+    :mod:`graphinv.analysis.ledger`): the compliance per platform and recipient and the
+    per-item exhibit, times in ISO."""
+    from ..analysis.ledger import compliance, with_iso_times
+
+    items = findings.frame(G, "ledger")
+    if items is None:
+        return {"ledger": [], "ledger_items": []}
+    table = compliance(items)
+    shown = with_iso_times(items).astype(object)
+    return {"ledger": table.astype(object).where(table.notna(), None).to_dict("records"),
+            "ledger_items": shown.where(shown.notna(), None).to_dict("records")}
 
 
 def render_html(G: nx.MultiDiGraph, digest_name: str = "") -> str:
@@ -161,19 +177,26 @@ def write_html(G: nx.MultiDiGraph, path: str | Path) -> list[Path]:
     return [path, write_digest(path)]
 
 
-def write_pdf(G: nx.MultiDiGraph, path: str | Path) -> list[Path]:
-    """The same report as PDF; nothing is fetched from the network while rendering."""
+def render_pdf(html: str, path: str | Path) -> Path:
+    """An HTML document as PDF (WeasyPrint); nothing is fetched from the network while
+    rendering. The report and the notices (:mod:`.notice`) are rendered here."""
     import logging
 
     from weasyprint import HTML
 
     def no_network(url, *args, **kwargs):
-        raise ValueError(f"the report does not load external resources ({url})")
+        raise ValueError(f"the document does not load external resources ({url})")
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     path = Path(path)
-    HTML(string=render_html(G, path.name + ".sha256"), url_fetcher=no_network,
-         base_url=str(path.parent)).write_pdf(str(path))
+    HTML(string=html, url_fetcher=no_network, base_url=str(path.parent)).write_pdf(str(path))
+    return path
+
+
+def write_pdf(G: nx.MultiDiGraph, path: str | Path) -> list[Path]:
+    """The same report as PDF; nothing is fetched from the network while rendering."""
+    path = Path(path)
+    render_pdf(render_html(G, path.name + ".sha256"), path)
     return [path, write_digest(path)]
 
 
