@@ -28,7 +28,10 @@ Every record for an ``http(s)`` URL:
   successor is evidence), or ``moved`` when the ``Location`` is on another registered
   domain (the page no longer serves its own site: not activity of that site); 404 ->
   ``not_found``; 410 -> ``deleted``; 451 -> ``withheld``; any other 4xx and 5xx ->
-  ``error``. A ``resource`` record (no HTTP headers) is ``active`` without
+  ``error``. A 2xx page of X/Twitter or Telegram that says its item is gone ("This
+  Post was deleted by the Post author", a t.me card without its message: the
+  ``removal_notices`` of ``graphinv/vocabulary.yaml``) takes that status, with the
+  wording in ``detail``. A ``resource`` record (no HTTP headers) is ``active`` without
   ``http_status``. A record with ``WARC-Truncated`` (the capturing tool stopped
   reading the body) is read as it is and counted as ``Reject("truncated_at_capture")``.
 
@@ -163,6 +166,7 @@ from graphinv.records import (
     url_uid,
     watch_uid,
 )
+from graphinv.vocabulary import removal_notice
 from graphinv.web.html import (
     MAX_DEPTH,
     MAX_TEXT,
@@ -316,13 +320,17 @@ class WebRun:
     def observation(self, url_uid_: str, time: int, status: int | None, *, site: str | None,
                     canon: str, post: str | None = None, final_url: str | None = None,
                     content_sha256: str | None = None, offset: int | None = None,
-                    source: str = "warc", moved: bool = False, fraction: str = "") -> list[Record]:
+                    source: str = "warc", moved: bool = False, fraction: str = "",
+                    said: tuple[str, str] | None = None) -> list[Record]:
         # Two captures of a page within one second stay two: the WARC-Date's fraction tells them apart.
         uid = observation_uid(url_uid_, time, f"{source}.{fraction}" if fraction else source)
         props = {"entity": url_uid_, "platform": "web", "status": "moved" if moved else observation_status(status),
                  "observed_at": time, "http_status": status, "final_url": final_url,
                  "content_sha256": content_sha256, "source": source,
                  "first_seen": time, "last_seen": time}
+        if said and props["status"] == "active":
+            # A 200 page saying its item is gone (X's, Telegram's tombstones): a removal.
+            props.update(status=said[0], detail=f"the page says: {said[1]}")
         if source == "warc":
             props.update(warc_file=self.source, warc_offset=offset)
         out: list[Record] = [Node("Observation", uid, {k: v for k, v in props.items() if v is not None})]
@@ -546,9 +554,11 @@ def _warc_content(record, run: WebRun, data: bytes, sha: str, total: int, offset
                     moved = _site_of(final_canon) != _site_of(canon)
                     out += run.edge("LINKS_TO", url_id, final_uid, {"time": time, "anchor": f"redirect {status}"})
     ok = status is None or 200 <= status < 300
+    said = None
     if ok and data and looks_like_html(mime, data):
         html, _ = decode_html(data, charset_of(content_type))
         page = parse_page(html, original, run.max_text)
+        said = removal_notice(original, f"{page.title}\n{page.full_text or page.text}", html)
         extra = {"http_status": status, "content_sha256": sha}
         post, records = run.page(page, canon=canon, original=original, site=site, time=time, extra=extra,
                                  ip=ip_address_of(record), where=where)
@@ -567,7 +577,7 @@ def _warc_content(record, run: WebRun, data: bytes, sha: str, total: int, offset
     if record_id:
         run.by_record_id[record_id] = (offset, sha or None)
     out += run.observation(url_id, time, status, site=site, canon=canon, post=post, final_url=final_url,
-                           content_sha256=sha or None, offset=offset, moved=moved, fraction=fraction)
+                           content_sha256=sha or None, offset=offset, moved=moved, fraction=fraction, said=said)
     return out
 
 

@@ -144,6 +144,12 @@ def test_due_checks_read_tombstones_and_the_ledger_counts(noticed, sites, store,
         assert (rec_type, target, payload_sha) == ("response", row["url"].replace("https://", "http://"), sha)
     checks = result["checks"]
     assert len(checks) == len(ITEMS) and set(checks["status"]) == {"deleted", "not_found", "active"}
+    # The web collector reads the same WARC records alike: the tombstones' responses are removals too.
+    read = store.query("MATCH (o:Observation) WHERE o.source = 'warc' AND o.observed_at >= $t "
+                       "RETURN o.entity AS entity, o.status AS status, o.detail AS detail", {"t": noticed})
+    gone = read[read["status"] != "active"]
+    assert sorted(gone["status"]) == sorted(s[5] for s in ITEMS.values() if s[5] != "active")
+    assert gone["detail"].str.startswith("the page says: ").all()
 
 
 def test_ledger_csv_and_report(noticed, sites, store_uri, store, tmp_path):
