@@ -82,6 +82,30 @@ def test_second_upsert_changes_nothing(store):
     assert first_counts["Account"] == 500 and first_counts["POSTED"] == 500
 
 
+def test_batches_in_transactions_neither_duplicate_nor_lose_edges(store):
+    # The ingest's shape: each batch writes its nodes, then its edges, in one
+    # transaction. New posts' edges take the fast path on Neo4j (CREATE: their post is
+    # new in this transaction); an edge to an old post, an edge kind written twice in
+    # the same transaction and a Cypher write in between must still merge.
+    p2, p3 = post_uid("twitter", "2"), post_uid("twitter", "3")
+    with store.transaction():
+        store.upsert_nodes("Post", pd.DataFrame({"uid": [P1], "text": ["one"]}))
+        store.upsert_edges("POSTED", pd.DataFrame({"src": [ALICE], "dst": [P1], "time": [10]}))
+    with store.transaction():
+        store.upsert_nodes("Post", pd.DataFrame({"uid": [p2, p3], "text": ["two", "three"]}))
+        store.upsert_edges("POSTED", pd.DataFrame({"src": [ALICE, ALICE], "dst": [P1, p2], "time": [5, 20]}))
+        store.upsert_edges("POSTED", pd.DataFrame({"src": [ALICE, BOB], "dst": [p2, p3], "time": [30, 40]}))
+        store.query("MATCH (a:Account), (p:Post) WHERE a.uid = $a AND p.uid = $p "
+                    "CREATE (a)-[:REPOSTED {uid: $a + '>REPOSTED>' + $p, time: 1}]->(p)",
+                    {"a": BOB, "p": p3}, write=True)
+        store.upsert_edges("REPOSTED", pd.DataFrame({"src": [BOB], "dst": [p3], "time": [2]}))
+    got = store.query("MATCH (a:Account)-[r:POSTED]->(p:Post) RETURN a.uid AS who, p.text AS what, "
+                      "r.time AS t ORDER BY what")
+    assert got.to_dict("records") == [{"who": ALICE, "what": "one", "t": 5}, {"who": BOB, "what": "three", "t": 40},
+                                      {"who": ALICE, "what": "two", "t": 30}]
+    assert store.counts()["REPOSTED"] == 1 and store.counts()["Post"] == 3
+
+
 def test_upsert_100k_rows(store):
     n = 100_000
     uids = [post_uid("twitter", str(i)) for i in range(n)]

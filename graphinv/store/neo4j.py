@@ -1,7 +1,9 @@
 """The server store: Neo4j through the official driver, for teams and for scale.
 
-Upserts are batched UNWIND … MERGE statements whose SET clauses are generated from
-the schema's merge rules, so the server applies the same rules as the embedded store.
+Upserts are batched UNWIND statements. Rows whose key is not stored yet (found by a
+batched index lookup first) are CREATEd; the others go through MERGE, whose SET
+clauses are generated from the schema's merge rules, so the server applies the same
+rules as the embedded store.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import contextlib
 import os
 import threading
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ReadOnlyError, StoreError
@@ -19,6 +22,8 @@ from .frames import to_params
 from .gate import Limits
 
 BATCH = 10_000
+# uids per existence check (index seeks only: larger batches than writes).
+CHECK_BATCH = 50_000
 
 
 def _merge_expression(target: str, name: str, rule: str) -> str:
@@ -123,6 +128,9 @@ class Neo4jStore(GraphStore):
             raise
 
     def _query(self, cypher: str, params: dict, write: bool, limits: Limits | None) -> pd.DataFrame:
+        if write and getattr(self._local, "tx", None) is not None:
+            # A Cypher write may add edges to nodes created in this transaction.
+            self._local.created.clear()
         return self._run(cypher, params, write=write, limits=limits)
 
     @contextlib.contextmanager
@@ -136,6 +144,8 @@ class Neo4jStore(GraphStore):
         with self._driver.session(database=self.database) as session:
             tx = session.begin_transaction()
             self._local.tx = tx
+            # Node uids CREATEd and edge kinds written in this transaction (see _new_edges).
+            self._local.created, self._local.edge_kinds = set(), set()
             try:
                 yield
             except BaseException:
@@ -146,6 +156,7 @@ class Neo4jStore(GraphStore):
                 tx.commit()
             finally:
                 self._local.tx = None
+                self._local.created, self._local.edge_kinds = set(), set()
                 tx.close()
 
     @contextlib.contextmanager
@@ -188,26 +199,63 @@ class Neo4jStore(GraphStore):
                  for c in columns if c != "uid" and c in kind.properties]
         return ("SET " + ", ".join(parts)) if parts else ""
 
+    def _existing(self, kind: str, uids: list[str]) -> set[str]:
+        """The uids among ``uids`` that already have a ``kind`` node (index seeks, batched)."""
+        found: set[str] = set()
+        for start in range(0, len(uids), CHECK_BATCH):
+            got = self._run(f"UNWIND $uids AS u MATCH (n:{kind} {{uid: u}}) RETURN u",
+                            {"uids": uids[start:start + CHECK_BATCH]}, write=True)
+            found.update(got["u"].tolist() if not got.empty else ())
+        return found
+
     def _upsert_nodes(self, kind: str, frame: pd.DataFrame) -> int:
+        # Rows whose uid is new are CREATEd (no MERGE match-and-lock per row); only the
+        # rest go through MERGE with the merge rules.
         node_kind = self.schema.nodes[kind]
+        is_old = frame["uid"].isin(self._existing(kind, frame["uid"].tolist())).to_numpy()
+        self._create_nodes(kind, to_params(frame[~is_old], node_kind))
         cypher = (f"UNWIND $rows AS row MERGE (n:{kind} {{uid: row.uid}}) "
                   + self._set_clause("n", frame.columns, node_kind))
-        self._batches(cypher, to_params(frame, node_kind))
+        self._batches(cypher, to_params(frame[is_old], node_kind))
         return len(frame)
 
     def _ensure_nodes(self, kind: str, uids: list[str]) -> None:
-        # Edge upserts MERGE their endpoints, so nothing to do ahead of them.
-        return None
+        # Edges are written between existing ends (MATCH, then CREATE or MERGE the edge).
+        existing = self._existing(kind, uids)
+        self._create_nodes(kind, [{"uid": u} for u in uids if u not in existing])
+
+    def _create_nodes(self, kind: str, rows: list[dict]) -> None:
+        self._batches(f"UNWIND $rows AS row CREATE (n:{kind}) SET n = row", rows)
+        if getattr(self._local, "tx", None) is not None:
+            self._local.created.update(row["uid"] for row in rows)
+
+    def _new_edges(self, kind: str, rows: pd.DataFrame) -> np.ndarray:
+        """Which ``rows`` cannot be stored yet, without asking row by row: all of them when
+        no ``kind`` edge exists at all (a first load), else those with an end created in
+        this transaction by a kind not written to earlier in it (nodes are written before
+        edges in a batch, so a post new in the batch has none of its edges yet)."""
+        if self._run(f"MATCH ()-[r:{kind}]->() RETURN count(r) AS c", write=True).iloc[0, 0] == 0:
+            return np.ones(len(rows), dtype=bool)
+        if getattr(self._local, "tx", None) is None or kind in self._local.edge_kinds:
+            return np.zeros(len(rows), dtype=bool)
+        created = self._local.created
+        return (rows["src"].isin(created) | rows["dst"].isin(created)).to_numpy()
 
     def _upsert_edges(self, kind: str, frame: pd.DataFrame) -> int:
         edge_kind = self.schema.edges[kind]
         columns = [c for c in frame.columns if c in edge_kind.properties]
         for (src_kind, dst_kind), rows in frame.groupby(["src_kind", "dst_kind"]):
-            cypher = (f"UNWIND $rows AS row MERGE (a:{src_kind} {{uid: row.src}}) "
-                      f"MERGE (b:{dst_kind} {{uid: row.dst}}) "
-                      f"MERGE (a)-[r:{kind} {{uid: row.uid}}]->(b) "
-                      + self._set_clause("r", columns, edge_kind))
-            self._batches(cypher, to_params(rows[["src", "dst"] + columns], edge_kind))
+            ends = (f"UNWIND $rows AS row MATCH (a:{src_kind} {{uid: row.src}}) "
+                    f"MATCH (b:{dst_kind} {{uid: row.dst}}) ")
+            is_new = self._new_edges(kind, rows)
+            new = rows[is_new]
+            self._batches(ends + f"CREATE (a)-[r:{kind}]->(b) SET r = row.props",
+                          [{"src": s, "dst": d, "props": p} for s, d, p in
+                           zip(new["src"], new["dst"], to_params(new[columns], edge_kind))])
+            cypher = ends + f"MERGE (a)-[r:{kind} {{uid: row.uid}}]->(b) " + self._set_clause("r", columns, edge_kind)
+            self._batches(cypher, to_params(rows[~is_new][["src", "dst"] + columns], edge_kind))
+        if getattr(self._local, "tx", None) is not None:
+            self._local.edge_kinds.add(kind)
         return len(frame)
 
 
