@@ -91,6 +91,9 @@ from .base import MAX_LINE_BYTES, Captures, GzipTruncated, base_name, iter_lines
 
 name = "snscrape"
 description = "snscrape JSONL: tweets, Telegram channel posts, Mastodon toots and boosts"
+# What a file gives depends on that file and the options only: ingest may read it in a
+# reader process (graphinv/ingest.py).
+PARALLEL = True
 
 _MINHASH_BATCH = 512
 _EXTENSIONS = (".jsonl", ".ndjson", ".json", ".txt", ".jsonlines")

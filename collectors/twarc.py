@@ -36,6 +36,9 @@ from .snscrape import json_head, read_jsonl
 
 name = "twarc"
 description = "twarc / twarc2 JSONL: tweets from the Twitter API v1.1 and v2 (raw and flattened)"
+# What a file gives depends on that file and the options only: ingest may read it in a
+# reader process (graphinv/ingest.py).
+PARALLEL = True
 
 _EXTENSIONS = (".jsonl", ".ndjson", ".json", ".txt", ".jsonlines")
 _V1_DATE = re.compile(r'"created_at"\s*:\s*"[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} ')

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
+
 from graphinv.ingest import ingest_paths
 from graphinv.store import open_store
 
@@ -91,9 +93,10 @@ def test_killed_ingest_is_completed_by_a_rerun(tmp_path):
 
     uri = f"embedded:{tmp_path / 'killed.lbug'}"
     trace = tmp_path / "trace"
+    # Read by a reader process (graphinv/ingest.py) while the killed process writes.
     proc = subprocess.Popen([sys.executable, "-m", "graphinv", "ingest", str(capture), "--store", uri],
                             cwd=ROOT, env={**os.environ, "GRAPHINV_INGEST_BATCH": "5000",
-                                           "GRAPHINV_INGEST_TRACE": str(trace)},
+                                           "GRAPHINV_INGEST_TRACE": str(trace), "GRAPHINV_INGEST_WORKERS": "2"},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     # Kill it once it has written two batches, long before it is done.
     deadline = time.time() + 300
@@ -101,8 +104,13 @@ def test_killed_ingest_is_completed_by_a_rerun(tmp_path):
             len(trace.read_text().splitlines() if trace.exists() else []) < 2:
         time.sleep(0.02)
     assert proc.poll() is None, "the ingest finished before it could be interrupted"
+    readers = psutil.Process(proc.pid).children(recursive=True)
+    assert readers, "no reader process"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    # Its readers see that nobody reads them any more and exit.
+    gone, alive = psutil.wait_procs(readers, timeout=30)
+    assert not alive, f"reader processes left running: {alive}"
 
     with open_store(uri, read_only=True) as store:
         partial = store.counts()
