@@ -17,8 +17,10 @@ import re
 import threading
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import ReadOnlyError, StoreError
 from ..schema import ladybug_ddl, ladybug_migrations
@@ -79,7 +81,7 @@ class EmbeddedStore(GraphStore):
         self._readers.put(self._conn)
         # uids per table, read once and kept in step with our own COPYs; any other write
         # (a Cypher write, a delete) drops the cache.
-        self._uid_cache: dict[str, set[str]] = {}
+        self._uid_cache: dict[str, list[pa.Array]] = {}
         self._tx_depth = 0
         if not read_only:
             with self.transaction():
@@ -275,12 +277,18 @@ class EmbeddedStore(GraphStore):
             self._execute(f"MATCH (n:{kind}) DELETE n")
 
     # -- upserts ----------------------------------------------------------------------
-    def _stored_uids(self, table: str, rel: bool = False) -> set[str]:
-        if table not in self._uid_cache:
+    def _is_stored(self, table: str, uids: pd.Series, rel: bool = False) -> np.ndarray:
+        """Which ``uids`` are stored in ``table``: a hash lookup in Arrow against the
+        table's uids, read once and kept in step with our own COPYs."""
+        chunks = self._uid_cache.get(table)
+        if chunks is None:
             pattern = f"MATCH ()-[n:{table}]->()" if rel else f"MATCH (n:{table})"
-            result = self._execute(f"{pattern} RETURN n.uid AS uid")
-            self._uid_cache[table] = set(result.get_as_arrow().column("uid").to_pylist())
-        return self._uid_cache[table]
+            column = self._execute(f"{pattern} RETURN n.uid AS uid").get_as_arrow().column("uid")
+            chunks = self._uid_cache[table] = [column.combine_chunks().cast(pa.string())]
+        if len(chunks) > 1:
+            chunks[:] = [pa.concat_arrays(chunks)]
+        wanted = pa.array(uids, type=pa.string(), from_pandas=True)
+        return pc.is_in(wanted, value_set=chunks[0]).to_numpy(zero_copy_only=False)
 
     def _match(self, table: str, rel: bool, src_kind: str = "", dst_kind: str = "") -> str:
         """A pattern binding ``n`` to the stored row for each scanned row's key (primary-key
@@ -316,7 +324,7 @@ class EmbeddedStore(GraphStore):
                 raise StoreError(f"bulk load into {table} failed: {str(exc).strip().splitlines()[0]}") from None
             cached = self._uid_cache.get(table)
             if cached is not None:
-                cached.update(arrow_table.column("uid").to_pylist())
+                cached.append(arrow_table.column("uid").combine_chunks().cast(pa.string()))
 
     def _set_rows(self, table: str, rows: pd.DataFrame, kind, keys: pd.DataFrame | None = None) -> None:
         """Write merged values back; ``keys`` (uid, src, dst, kinds) marks an edge table."""
@@ -336,8 +344,7 @@ class EmbeddedStore(GraphStore):
 
     def _upsert_nodes(self, kind: str, frame: pd.DataFrame) -> int:
         node_kind = self.schema.nodes[kind]
-        stored = self._stored_uids(kind)
-        is_new = ~frame["uid"].isin(stored)
+        is_new = ~self._is_stored(kind, frame["uid"])
         new_rows = frame[is_new]
         if not new_rows.empty:
             self._copy(kind, to_arrow(new_rows, node_kind, list(node_kind.properties)))
@@ -351,16 +358,15 @@ class EmbeddedStore(GraphStore):
         return written
 
     def _ensure_nodes(self, kind: str, uids: list[str]) -> None:
-        stored = self._stored_uids(kind)
-        missing = [u for u in uids if u not in stored]
+        uids = pd.Series(uids, dtype=object)
+        missing = uids[~self._is_stored(kind, uids)].tolist()
         if missing:
             node_kind = self.schema.nodes[kind]
             self._copy(kind, to_arrow(pd.DataFrame({"uid": missing}), node_kind, list(node_kind.properties)))
 
     def _upsert_edges(self, kind: str, frame: pd.DataFrame) -> int:
         edge_kind = self.schema.edges[kind]
-        stored = self._stored_uids(kind, rel=True)
-        is_new = ~frame["uid"].isin(stored)
+        is_new = ~self._is_stored(kind, frame["uid"], rel=True)
         written = 0
         columns = list(edge_kind.properties)
         for (src_kind, dst_kind), rows in frame[is_new].groupby(["src_kind", "dst_kind"]):
