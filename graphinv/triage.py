@@ -72,7 +72,11 @@ class Rules:
     weights: dict
     settings: dict
     phrases: dict  # reason -> language -> [phrase]
-    patterns: tuple  # (reason, language, phrase, compiled regex)
+    patterns: tuple  # (reason, language, phrase) in the order of the file
+    combined: re.Pattern | None  # one alternation of them all: group p<i> is patterns[i]
+
+
+_HYPHEN = re.compile(r"(?<=\w)[-\u2010\u2011](?=\w)")
 
 
 def fold(text) -> str:
@@ -82,25 +86,30 @@ def fold(text) -> str:
     >>> fold("Brûlez-les ! Ich weiß wo du wohnst… https://x.org @bob")
     'brulez les ! ich weiss wo du wohnst...'
     """
-    text = normalise_text(text).replace("ß", "ss").replace("\u2019", "'").replace("\u2018", "'")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return re.sub(r"(?<=\w)[-\u2010\u2011](?=\w)", " ", text)
+    text = normalise_text(text)
+    if not text.isascii():
+        text = text.replace("ß", "ss").replace("\u2019", "'").replace("\u2018", "'")
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _HYPHEN.sub(" ", text) if "-" in text or "\u2010" in text or "\u2011" in text else text
 
 
-def _pattern(phrase: str) -> re.Pattern:
+def _pattern(phrase: str) -> str:
     words = fold(phrase).split()
     parts = [r"[^\s\"«»“”„]+" if w == "*" else re.escape(w) for w in words]
-    return re.compile(r"(?<![\w'])" + r"\s+".join(parts) + r"(?![\w'])")
+    return r"\s+".join(parts)
 
 
 def load_rules(text: str | None = None) -> Rules:
-    """The rules of ``text`` (YAML), or of the packaged ``triage.yaml``."""
+    """The rules of ``text`` (YAML), or of the packaged ``triage.yaml``. Every phrase is
+    one branch of a single regular expression (one pass over a text, not one per phrase)."""
     raw = yaml.safe_load(text if text is not None else
                          resources.files("graphinv").joinpath("triage.yaml").read_text("utf-8"))
-    patterns = tuple((reason, lang, phrase, _pattern(phrase))
+    patterns = tuple((reason, lang, phrase)
                      for reason, langs in (raw.get("phrases") or {}).items()
                      for lang, phrases in (langs or {}).items() for phrase in (phrases or []))
-    return Rules(dict(raw["weights"]), dict(raw["settings"]), raw.get("phrases") or {}, patterns)
+    branches = "|".join(f"(?P<p{i}>{_pattern(phrase)})" for i, (_, _, phrase) in enumerate(patterns))
+    combined = re.compile(r"(?<![\w'])(?:" + branches + r")(?![\w'])") if patterns else None
+    return Rules(dict(raw["weights"]), dict(raw["settings"]), raw.get("phrases") or {}, patterns, combined)
 
 
 @lru_cache(maxsize=1)
@@ -117,17 +126,23 @@ def phrase_hits(text, rules_: Rules | None = None) -> list[dict]:
     folded = fold(text)
     if not folded:
         return []
-    spans = [m.span() for m in _QUOTES.finditer(folded)]
+    rules_ = rules_ or rules()
+    if rules_.combined is None:
+        return []
+    spans = None
     out = []
-    for reason, lang, phrase, pattern in (rules_ or rules()).patterns:
-        for m in pattern.finditer(folded):
-            quoted = any(a < m.start() and m.end() < b for a, b in spans)
-            out.append({"reason": reason, "lang": lang, "phrase": phrase, "found": m.group(0), "quoted": quoted})
+    for m in rules_.combined.finditer(folded):
+        reason, lang, phrase = rules_.patterns[int(m.lastgroup[1:])]
+        if spans is None:
+            spans = [q.span() for q in _QUOTES.finditer(folded)]
+        quoted = any(a < m.start() and m.end() < b for a, b in spans)
+        out.append({"reason": reason, "lang": lang, "phrase": phrase, "found": m.group(0), "quoted": quoted})
     return out
 
 
 # ------------------------------------------------------------------ near-duplicates
 
+_CHUNK = 262_144  # candidate pairs checked at a time (bounds the memory of the check)
 _BANDS, _ROWS = 16, 4  # 64 MinHash values as 16 bands of 4: a pair at Jaccard 0.8 shares a band 99.98 % of the time
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93], dtype=np.uint64)
 
@@ -182,10 +197,17 @@ def near_duplicates(queries: pd.DataFrame, references: pd.DataFrame, threshold: 
     if pairs.empty:
         return pd.DataFrame(columns=columns)
     qi, ri = pairs["q"].to_numpy(), pairs["r"].to_numpy()
-    jaccard = (q_matrix[qi] == r_matrix[ri]).mean(axis=1)
+    # Checked on the low byte of each value (b-bit MinHash): a quarter of the memory
+    # traffic; two values agree by chance 1 time in 256, which the estimate takes out.
+    q_low, r_low = q_matrix.astype(np.uint8), r_matrix.astype(np.uint8)
+    same = np.empty(len(qi), dtype=np.int64)
+    for start in range(0, len(qi), _CHUNK):
+        part = slice(start, start + _CHUNK)
+        same[part] = np.count_nonzero(q_low[qi[part]] == r_low[ri[part]], axis=1)
+    jaccard = np.clip((same / 64 - 1 / 256) / (1 - 1 / 256), 0, 1)
     ok = jaccard >= threshold
     return pd.DataFrame({"query": q_items[qi[ok]], "reference": r_items[ri[ok]], "status": r_status[ri[ok]],
-                         "jaccard": np.round(jaccard[ok], 3)}).reset_index(drop=True)
+                         "jaccard": np.round(jaccard[ok], 2)}).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------- scoring
@@ -240,8 +262,85 @@ def _reason(name: str, weight: float, evidence: dict, why: str) -> dict:
     return {"reason": name, "weight": round(float(weight), 1), "evidence": evidence, "why": why}
 
 
-def _by(frame: pd.DataFrame, key: str) -> dict:
-    return {k: g for k, g in frame.groupby(key, sort=False)} if not frame.empty else {}
+def _by(frame: pd.DataFrame, key: str) -> dict[str, list[dict]]:
+    """``frame``'s rows as plain dicts, grouped by ``key`` in the frame's order (lookups
+    per report in a loop: pandas per row would be most of the time)."""
+    out: dict[str, list[dict]] = {}
+    for row in frame.to_dict("records"):
+        out.setdefault(row[key], []).append(row)
+    return out
+
+
+def _number(value) -> float | None:
+    return None if value is None or value != value else float(value)
+
+
+def _names(values) -> str:
+    return ", ".join(sorted({str(v) for v in values if isinstance(v, str)}))
+
+
+def _phrase_reasons(text, rules_: Rules) -> list[dict]:
+    by_reason: dict[str, list] = {}
+    for hit in phrase_hits(text, rules_) if isinstance(text, str) else []:
+        by_reason.setdefault(hit["reason"], []).append(hit)
+    out = []
+    for name, hits in by_reason.items():
+        quoted = all(h["quoted"] for h in hits)
+        said = "; ".join(dict.fromkeys(f"“{h['found']}” ({h['lang']})" for h in hits))
+        out.append(_reason(name, rules_.weights.get(name, 0) * (rules_.settings["quoted_factor"] if quoted else 1),
+                           {"phrases": [{k: h[k] for k in ("phrase", "lang", "found", "quoted")} for h in hits]},
+                           f"{name.replace('_', ' ')}: {said}" + (" (only quoted)" if quoted else "")))
+    return out
+
+
+def _bank_reason(hits: list[dict], w: dict) -> dict:
+    first = hits[0]  # the closest
+    labels = sorted({x for h in hits for x in (list(h["labels"]) if h["labels"] is not None else [])})
+    return _reason("bank_match", w["bank_match"], {
+        "matches": [{"media": h["media"], "bank": h["bank"], "signal_type": h["signal_type"],
+                     "distance": int(h["distance"])} for h in hits], "labels": labels},
+        f"image matches bank {first['bank']} ({first['signal_type']}, distance {int(first['distance'])})"
+        + (f": {', '.join(labels)}" if labels else ""))
+
+
+def _campaign_reason(member: list[dict], w: dict) -> dict:
+    against = [m for m in member if isinstance(m["target"], str)]
+    if against:
+        campaigns = sorted({m["campaign"] for m in against})
+        return _reason("campaign_against_target", w["campaign_against_target"],
+                       {"campaigns": campaigns, "targets": sorted({m["target_name"] for m in against})},
+                       f"author in {', '.join(campaigns)} against {_names(m['target_name'] for m in against)}")
+    campaigns = sorted({m["campaign"] for m in member})
+    return _reason("author_in_campaign", w["author_in_campaign"], {"campaigns": campaigns},
+                   f"author in {', '.join(campaigns)}")
+
+
+def _target_reason(targets: list[dict], by_target: dict, attack: dict, w: dict, s: dict) -> list[dict]:
+    attacked = []
+    for t in targets:
+        campaigns, n_reports = by_target.get(t["target"], []), int(attack.get(t["target"], 0))
+        if campaigns or n_reports >= s["attack_min_reports"]:
+            attacked.append({"target": t["target"], "name": t["name"], "campaigns": campaigns, "reports": n_reports})
+    if not attacked:
+        return []
+    said = ", ".join(f"{a['name']} (attacked by {', '.join(a['campaigns'])})" if a["campaigns"]
+                     else f"{a['name']} ({a['reports']} reports)" for a in attacked)
+    return [_reason("target_under_attack", w["target_under_attack"], {"targets": attacked}, "names " + said)]
+
+
+def _near_reasons(found: list[dict], w: dict) -> list[dict]:
+    """One reason per status of the near-duplicates found (most similar first); a
+    "reported" one only when no stronger positive one holds."""
+    out = []
+    for kind in _NEAR_STATUS:
+        same = [f for f in found if f["status"] == kind]
+        if not same or (kind == "reported" and any(r["weight"] > 0 for r in out)):
+            continue
+        out.append(_reason(f"near_duplicate_{kind}", w[f"near_duplicate_{kind}"], {
+            "items": [{"item": f["reference"], "jaccard": float(f["jaccard"])} for f in same[:5]], "count": len(same)},
+            f"near-duplicate of {len(same)} item(s) {kind.replace('_', ' ')}"
+            f" ({same[0]['reference']}, Jaccard {same[0]['jaccard']:.2f})"))
+    return out
 
 
 def queue(frames: dict, rules_: Rules | None = None, include_closed: bool = False) -> pd.DataFrame:
@@ -273,101 +372,50 @@ def queue(frames: dict, rules_: Rules | None = None, include_closed: bool = Fals
                       how="left")
 
     reporters = items.assign(who=items["reporter"].where(items["reporter"].notna(), items["report"])) \
-        .groupby("entity")["who"].nunique()
+        .groupby("entity")["who"].nunique().to_dict()
     targets = frames["targets"].drop_duplicates(["post", "target"])
-    attack_reports = targets.merge(items[["post", "report"]], on="post").groupby("target")["report"].nunique()
-    target_campaigns = _by(frames["target_campaigns"], "target")
-    campaigns, recreated = _by(frames["campaigns"], "account"), _by(frames["recreated"], "account")
-    lineages, banks = _by(frames["lineages"], "site"), _by(frames["bank"], "post")
-    targets_of, near_of = _by(targets, "post"), _by(near, "query")
-    spread = frames["spread"].drop_duplicates("post").set_index("post")["reposts"] if len(frames["spread"]) else {}
+    attack = targets.merge(items[["post", "report"]], on="post").groupby("target")["report"].nunique().to_dict()
+    by_target = {t: sorted(set(g)) for t, g in frames["target_campaigns"].groupby("target")["campaign"]} \
+        if len(frames["target_campaigns"]) else {}
+    look = {"campaigns": _by(frames["campaigns"], "account"), "recreated": _by(frames["recreated"], "account"),
+            "lineages": _by(frames["lineages"], "site"), "bank": _by(frames["bank"].sort_values("distance"), "post"),
+            "targets": _by(targets, "post"), "near": _by(near.sort_values("jaccard", ascending=False), "query"),
+            "spread": dict(zip(frames["spread"]["post"], frames["spread"]["reposts"]))}
 
     rows = []
-    for item in items[open_ | include_closed].itertuples(index=False):
-        reasons = []
-        post, author, site = item.post, item.author, item.site
-        by_reason: dict[str, list] = {}
-        for hit in phrase_hits(item.text, rules_) if isinstance(item.text, str) else []:
-            by_reason.setdefault(hit["reason"], []).append(hit)
-        for name, hits in by_reason.items():
-            quoted = all(h["quoted"] for h in hits)
-            factor = s["quoted_factor"] if quoted else 1.0
-            said = "; ".join(dict.fromkeys(f"“{h['found']}” ({h['lang']})" for h in hits))
-            reasons.append(_reason(name, w.get(name, 0) * factor,
-                                   {"phrases": [{k: h[k] for k in ("phrase", "lang", "found", "quoted")}
-                                                for h in hits]},
-                                   f"{name.replace('_', ' ')}: {said}" + (" (only quoted)" if quoted else "")))
-        if isinstance(post, str) and post in banks:
-            hits = banks[post].sort_values("distance")
-            first = hits.iloc[0]
-            labels = sorted({x for v in hits["labels"] for x in (list(v) if v is not None and len(v) else [])})
-            reasons.append(_reason("bank_match", w["bank_match"], {
-                "matches": [{"media": m, "bank": b, "signal_type": t, "distance": int(d)} for m, b, t, d in
-                            zip(hits["media"], hits["bank"], hits["signal_type"], hits["distance"])],
-                "labels": labels},
-                f"image matches bank {first['bank']} ({first['signal_type']}, distance {int(first['distance'])})"
-                + (f": {', '.join(labels)}" if labels else "")))
-        if isinstance(author, str) and author in campaigns:
-            member = campaigns[author]
-            against = member.dropna(subset=["target"])
-            if not against.empty:
-                reasons.append(_reason("campaign_against_target", w["campaign_against_target"], {
-                    "campaigns": sorted(set(against["campaign"])), "targets": sorted(set(against["target_name"]))},
-                    f"author in {', '.join(sorted(set(against['campaign'])))} against "
-                    f"{', '.join(sorted(set(against['target_name'])))}"))
-            else:
-                reasons.append(_reason("author_in_campaign", w["author_in_campaign"],
-                                       {"campaigns": sorted(set(member["campaign"]))},
-                                       f"author in {', '.join(sorted(set(member['campaign'])))}"))
-        if isinstance(post, str) and post in targets_of:
-            attacked = []
-            for t in targets_of[post].itertuples(index=False):
-                by_campaign = (sorted(set(target_campaigns[t.target]["campaign"]))
-                               if t.target in target_campaigns else [])
-                n_reports = int(attack_reports.get(t.target, 0))
-                if by_campaign or n_reports >= s["attack_min_reports"]:
-                    attacked.append({"target": t.target, "name": t.name, "campaigns": by_campaign,
-                                     "reports": n_reports})
-            if attacked:
-                reasons.append(_reason("target_under_attack", w["target_under_attack"], {"targets": attacked},
-                                       "names " + ", ".join(
-                                           f"{a['name']} (attacked by {', '.join(a['campaigns'])})" if a["campaigns"]
-                                           else f"{a['name']} ({a['reports']} reports)" for a in attacked)))
-        if isinstance(author, str) and author in recreated:
-            pred = recreated[author].iloc[0]
+    for item in items[open_ | include_closed].to_dict("records"):
+        post, author, site = (v if isinstance(v, str) else None for v in (item["post"], item["author"], item["site"]))
+        reasons = _phrase_reasons(item["text"], rules_)
+        if post in look["bank"]:
+            reasons.append(_bank_reason(look["bank"][post], w))
+        if author in look["campaigns"]:
+            reasons.append(_campaign_reason(look["campaigns"][author], w))
+        if post in look["targets"]:
+            reasons += _target_reason(look["targets"][post], by_target, attack, w, s)
+        if author in look["recreated"]:
+            preds = look["recreated"][author]
             reasons.append(_reason("recreated_account", w["recreated_account"], {
-                "predecessors": recreated[author]["predecessor"].tolist(), "score": float(pred["score"])},
-                f"author re-created after {pred['predecessor']} was taken down"))
-        if isinstance(site, str) and site in lineages:
-            pred = lineages[site].iloc[0]
+                "predecessors": [p["predecessor"] for p in preds], "score": _number(preds[0]["score"])},
+                f"author re-created after {preds[0]['predecessor']} was taken down"))
+        if site in look["lineages"]:
+            preds = look["lineages"][site]
             reasons.append(_reason("site_lineage", w["site_lineage"], {
-                "predecessors": lineages[site]["predecessor"].tolist(), "lineage": pred.get("lineage")},
-                f"site succeeds {pred['predecessor']}, taken down"))
-        if isinstance(post, str) and post in near_of:
-            found = near_of[post]
-            for kind in _NEAR_STATUS:
-                same = found[found["status"] == kind].sort_values("jaccard", ascending=False)
-                if same.empty or (kind == "reported" and any(r["reason"].startswith("near_duplicate_")
-                                                             and r["weight"] > 0 for r in reasons)):
-                    continue
-                reasons.append(_reason(f"near_duplicate_{kind}", w[f"near_duplicate_{kind}"], {
-                    "items": [{"item": i, "jaccard": float(j)} for i, j in
-                              zip(same["reference"].head(5), same["jaccard"].head(5))], "count": len(same)},
-                    f"near-duplicate of {len(same)} item(s) {kind.replace('_', ' ')}"
-                    f" ({same['reference'].iloc[0]}, Jaccard {same['jaccard'].iloc[0]:.2f})"))
-        n = int(spread.get(post, 0)) if isinstance(post, str) else 0
+                "predecessors": [p["predecessor"] for p in preds], "lineage": preds[0].get("lineage")},
+                f"site succeeds {preds[0]['predecessor']}, taken down"))
+        if post in look["near"]:
+            reasons += _near_reasons(look["near"][post], w)
+        n = int(look["spread"].get(post, 0)) if post else 0
         if n >= s["spread_min_reposts"]:
             reasons.append(_reason("spread", min(w["spread_max"], w["spread_per_doubling"] * math.log2(1 + n)),
                                    {"reposts_first_hour": n}, f"{n} reposts in its first hour"))
-        m = int(reporters.get(item.entity, 1))
+        m = int(reporters.get(item["entity"], 1))
         if m > 1:
             reasons.append(_reason("reporters", min(w["reporters_max"], w["reporters_per_extra"] * (m - 1)),
                                    {"reporters": m}, f"reported by {m}"))
         reasons.sort(key=lambda r: -r["weight"])
-        row = item._asdict()
-        row.update(score=round(sum(r["weight"] for r in reasons), 1), reasons=reasons,
-                   why="; ".join(f"{r['why']} [{r['weight']:+g}]" for r in reasons))
-        rows.append(row)
+        item.update(score=round(sum(r["weight"] for r in reasons), 1), reasons=reasons,
+                    why="; ".join(f"{r['why']} [{r['weight']:+g}]" for r in reasons))
+        rows.append(item)
     out = pd.DataFrame(rows)
     out = out.sort_values(["score", "reported_at", "report"], ascending=[False, True, True], na_position="last")
     out["rank"] = np.arange(1, len(out) + 1)
@@ -491,13 +539,22 @@ def decide(store, report: str, decision: str, decided_by: str, note: str = "", n
     if store.query("MATCH (r:Report) WHERE r.uid = $u RETURN r.uid AS uid", {"u": uid}).empty:
         raise InputError(f"no report {report!r}: `graphinv triage` lists the open ones")
     now = int(time.time()) if now is None else int(now)
-    did = decision_uid(uid, now, decided_by.strip())
+    return write_decisions(store, pd.DataFrame([{"report": uid, "decision": decision, "decided_by": decided_by.strip(),
+                                                 "decided_at": now, "note": note or None}]))[0]
+
+
+def write_decisions(store, decisions: pd.DataFrame) -> list[str]:
+    """Write many decisions at once (report uid, decision, decided_by, decided_at, note),
+    as :func:`decide` writes one, in one transaction; their uids. The reports must exist."""
+    uids = [decision_uid(r, t, b) for r, t, b in zip(decisions["report"], decisions["decided_at"],
+                                                     decisions["decided_by"])]
+    nodes = decisions.assign(uid=uids, first_seen=decisions["decided_at"], last_seen=decisions["decided_at"])
     with store.transaction():
-        store.upsert_nodes("Decision", pd.DataFrame([{"uid": did, "report": uid, "decision": decision,
-                                                      "decided_by": decided_by.strip(), "decided_at": now,
-                                                      "note": note or None, "first_seen": now, "last_seen": now}]))
-        store.upsert_edges("DECIDES", pd.DataFrame([{"src": did, "dst": uid, "time": now}]))
-    return did
+        store.upsert_nodes("Decision", nodes[["uid", "report", "decision", "decided_by", "decided_at", "note",
+                                              "first_seen", "last_seen"]])
+        store.upsert_edges("DECIDES", pd.DataFrame({"src": uids, "dst": decisions["report"],
+                                                    "time": decisions["decided_at"]}))
+    return uids
 
 
 def as_records(table: pd.DataFrame) -> list[dict]:
