@@ -27,6 +27,15 @@ status_changed another status than before that none of the above names
 unchanged      the same status (and for active pages the same fingerprint)
 ============== ============================================================
 
+A page that answers 200 while saying its item is gone (X's "This Post was deleted by the
+Post author", a t.me card without its message: ``removal_notices`` in
+``graphinv/vocabulary.yaml``) is a check with that status, the wording in its detail.
+
+Noticed items (``graphinv notice`` sets ``Report.noticed_at``) are re-checked on a
+cadence: :func:`due` gives those whose next mark (:data:`DUE_HOURS` after the notice)
+has passed since their last check, and ``graphinv watch run --due`` checks only them;
+the checks are the 48-hour ledger's (:mod:`graphinv.analysis.ledger`).
+
 >>> classify_change({"status": "active", "fingerprint": "a"}, {"status": "withheld"}, None)
 'taken_down'
 >>> classify_change({"status": "withheld"}, {"status": "active"}, "b")
