@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import banks, impersonation, reappearance, takedown
+from . import banks, impersonation, ledger, reappearance, takedown
 from .coordination import analysis as coordination
 
 
@@ -84,6 +84,13 @@ ANALYSES: tuple[Analysis, ...] = (
              "A removal is dated by the first check that found the item gone: the share removed within "
              "48 h is only as precise as the checks are frequent; items never re-checked count as not "
              "removed."),
+    Analysis("ledger", "The 48-hour ledger of noticed reports (a report, not stored)",
+             ledger.LedgerParams, ledger.read, ledger.compute, None,
+             "A removal is dated by the first check after the notice that found the item gone, so an item "
+             "first seen gone after 48 h may have gone earlier, between its last check up and that one "
+             "(the exhibit gives both; watch run --due checks at 47 and 49 h to narrow it). Pages that "
+             "answer 200 are read as removed only in the wordings of the vocabulary's removal_notices: "
+             "a platform that changes its wording, or a language not listed there, reads as still up."),
 )
 BY_NAME: dict[str, Analysis] = {a.name: a for a in ANALYSES}
 

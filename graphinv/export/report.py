@@ -151,11 +151,14 @@ def ledger_context(G: nx.MultiDiGraph) -> dict:
 
     items = findings.frame(G, "ledger")
     if items is None:
-        return {"ledger": [], "ledger_items": []}
+        return {"ledger": [], "ledger_items": [], "ledger_limits": ""}
     table = compliance(items)
     shown = with_iso_times(items).astype(object)
+    from ..analysis.registry import BY_NAME
+
     return {"ledger": table.astype(object).where(table.notna(), None).to_dict("records"),
-            "ledger_items": shown.where(shown.notna(), None).to_dict("records")}
+            "ledger_items": shown.where(shown.notna(), None).to_dict("records"),
+            "ledger_limits": BY_NAME["ledger"].limitations}
 
 
 def render_html(G: nx.MultiDiGraph, digest_name: str = "") -> str:
