@@ -26,6 +26,7 @@ the failed attempt.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -117,21 +118,26 @@ def _names(url, entity: str) -> bool:
 
 def add(store, url: str, *, category: str | None = None, note: str | None = None, reporter: str | None = None,
         reported_to: str | None = None, policy: FetchPolicy | None = None, out_dir: Path = CAPTURES,
-        delay: float = 1.0, now: int | None = None) -> IntakeRun:
-    """Record a report of ``url`` and capture it (see the module docstring)."""
+        delay: float = 1.0, now: int | None = None, writing=None) -> IntakeRun:
+    """Record a report of ``url`` and capture it (see the module docstring). ``writing``:
+    the context the writes run in (the app's ``store.writable``: the fetch happens
+    before, while the store stays readable)."""
     row, nodes = new_report(url, category=category, note=note, reporter=reporter, reported_to=reported_to, now=now)
-    with store.transaction():
-        by_kind: dict[str, list[dict]] = {}
-        for kind, uid, props in nodes:
-            by_kind.setdefault(kind, []).append({"uid": uid, **props})
-        for kind, rows in by_kind.items():
-            store.upsert_nodes(kind, pd.DataFrame(rows))
-        store.upsert_nodes("Report", pd.DataFrame([{**row, "first_seen": row["reported_at"],
-                                                    "last_seen": row["reported_at"]}]))
-        store.upsert_edges("REPORTED", pd.DataFrame([{"src": row["uid"], "dst": row["entity"],
-                                                      "time": row["reported_at"]}]))
-    return capture_reports(store, [row["uid"]], policy=policy, out_dir=out_dir, delay=delay,
-                           fetch_urls={row["uid"]: url.strip()})
+    pending = {"report": row["uid"], "url": row["url"], "entity": row["entity"], "fetch": url.strip()}
+    return _capture(store, [pending], policy=policy, out_dir=out_dir, delay=delay, writing=writing,
+                    new=(row, nodes))
+
+
+def _write_report(store, row: dict, nodes: list[tuple[str, str, dict]]) -> None:
+    by_kind: dict[str, list[dict]] = {}
+    for kind, uid, props in nodes:
+        by_kind.setdefault(kind, []).append({"uid": uid, **props})
+    for kind, rows in by_kind.items():
+        store.upsert_nodes(kind, pd.DataFrame(rows))
+    store.upsert_nodes("Report", pd.DataFrame([{**row, "first_seen": row["reported_at"],
+                                                "last_seen": row["reported_at"]}]))
+    store.upsert_edges("REPORTED", pd.DataFrame([{"src": row["uid"], "dst": row["entity"],
+                                                  "time": row["reported_at"]}]))
 
 
 def _uncaptured(store, uids: list[str] | None) -> pd.DataFrame:
@@ -143,45 +149,57 @@ def _uncaptured(store, uids: list[str] | None) -> pd.DataFrame:
 
 
 def capture_reports(store, uids: list[str] | None = None, *, policy: FetchPolicy | None = None,
-                    out_dir: Path = CAPTURES, delay: float = 1.0, fetch_urls: dict[str, str] | None = None,
-                    on_fetch=None) -> IntakeRun:
+                    out_dir: Path = CAPTURES, delay: float = 1.0, on_fetch=None) -> IntakeRun:
     """Capture reports: these ``uids``, or every report without a capture (the ones read
     from a table). One WARC.gz for all the fetches of the call."""
+    pending = []
+    for row in _uncaptured(store, uids).to_dict("records"):
+        # Fetch the URL as read (the stored one is canonical: https, no www.), else as stored.
+        original = row.get("original") if isinstance(row.get("original"), str) else None
+        pending.append({**row, "fetch": original or row["url"]})
+    return _capture(store, pending, policy=policy, out_dir=out_dir, delay=delay, on_fetch=on_fetch)
+
+
+def _capture(store, pending: list[dict], *, policy: FetchPolicy | None, out_dir: Path, delay: float,
+             on_fetch=None, writing=None, new: tuple[dict, list] | None = None) -> IntakeRun:
+    """Link or fetch the captures of ``pending`` reports (report, url, entity, fetch);
+    reads and fetches first, then every write inside ``writing()``."""
     from ..ingest import ingest_paths
 
-    reports = _uncaptured(store, uids)
     result = IntakeRun()
     to_fetch: dict[str, list[dict]] = {}
-    for row in reports.to_dict("records"):
+    for row in pending:
         capture = existing_capture(store, row["entity"])
         if capture:
             result.items.append(Intake(row["report"], row["url"], row["entity"], capture, "linked"))
-            continue
-        # Fetch the URL as given (the stored one is canonical: https, no www.), else as stored.
-        original = row.get("original") if isinstance(row.get("original"), str) else None
-        fetch = (fetch_urls or {}).get(row["report"]) or original or row["url"]
-        to_fetch.setdefault(fetch, []).append(row)
+        else:
+            to_fetch.setdefault(row["fetch"], []).append(row)
+    crawled = None
     if to_fetch:
         seeds = list(to_fetch)
         path = Path(out_dir) / capture_name("report", seeds)
         crawled = crawl(seeds, path, policy or FetchPolicy(), depth=0, max_pages=len(seeds), delay=delay,
                         on_fetch=on_fetch)
         result.warc, result.sha256 = crawled.path, crawled.sha256
-        ingest_paths(store, [crawled.path])
-        pages = {p.url: p for p in crawled.pages}
-        for fetch, rows in to_fetch.items():
-            page = pages.get(fetch)
-            capture = capture_uid(crawled.sha256, page.offset) if page is not None and page.offset is not None \
-                else None
-            if capture and store.query("MATCH (c:Capture) WHERE c.uid = $uid RETURN c.uid AS uid",
-                                       {"uid": capture}).empty:
-                capture = None
-            detail = "" if capture else \
-                (page.outcome.get("detail") or page.outcome["status"]) if page else "not fetched"
-            for row in rows:
-                result.items.append(Intake(row["report"], row["url"], row["entity"], capture,
-                                           "fetched" if capture else "failed", detail))
-    linked = [{"uid": i.report, "capture": i.capture} for i in result.items if i.capture]
-    if linked:
-        store.upsert_nodes("Report", pd.DataFrame(linked))
+    with (writing or contextlib.nullcontext)():
+        if new is not None:
+            _write_report(store, *new)
+        if crawled is not None:
+            ingest_paths(store, [crawled.path])
+            pages = {p.url: p for p in crawled.pages}
+            for fetch, rows in to_fetch.items():
+                page = pages.get(fetch)
+                capture = capture_uid(crawled.sha256, page.offset) if page is not None and page.offset is not None \
+                    else None
+                if capture and store.query("MATCH (c:Capture) WHERE c.uid = $uid RETURN c.uid AS uid",
+                                           {"uid": capture}).empty:
+                    capture = None
+                detail = "" if capture else \
+                    (page.outcome.get("detail") or page.outcome["status"]) if page else "not fetched"
+                for row in rows:
+                    result.items.append(Intake(row["report"], row["url"], row["entity"], capture,
+                                               "fetched" if capture else "failed", detail))
+        found = [{"uid": i.report, "capture": i.capture} for i in result.items if i.capture]
+        if found:
+            store.upsert_nodes("Report", pd.DataFrame(found))
     return result
