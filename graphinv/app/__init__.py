@@ -43,13 +43,13 @@ class AppContext:
 
 
 def _pages():
-    from .pages import (campaigns, capture, cases, compare, console, entity, explorer, lineages, overview, search,
-                        triage, watch)
+    from .pages import (campaigns, capture, cases, compare, console, entity, explorer, intake, lineages, overview,
+                        search, triage, watch)
 
     return {"/": overview, "/campaigns": campaigns, "/campaign": campaigns, "/lineages": lineages,
             "/watch": watch, "/explorer": explorer, "/console": console, "/search": search,
             "/entity": entity, "/capture": capture, "/compare": compare, "/cases": cases, "/case": cases,
-            "/triage": triage}
+            "/triage": triage, "/report": intake}
 
 
 def create_app(store_uri: str | None = None, store: GraphStore | None = None,
