@@ -151,6 +151,7 @@ def ladybug_migrations(stored: dict[str, list[str]], schema: Schema = SCHEMA) ->
         if have is None:
             continue  # a new table: CREATE makes it
         want = list(kind.properties)
+        have = [name for name in have if not name.startswith("_")]  # a store's own bookkeeping
         if want[: len(have)] != have:
             raise StoreError(f"the store's {kind.name} table was made by an incompatible version of graphinv "
                              f"(columns {', '.join(have)}); ingest into a new store")

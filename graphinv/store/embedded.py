@@ -1,10 +1,13 @@
 """The embedded store: LadybugDB on disk, in this process.
 
 Writes take the bulk path: rows whose uid is new go in with COPY from an Arrow table
-(hundreds of thousands of rows a second); rows already stored are read back by key
-(LOAD FROM an Arrow table of keys, primary-key lookups), merged in pandas, and only
-those whose values change are written back with LOAD FROM … SET. MERGE through UNWIND
-runs at a few thousand rows a second, so it is not used. Each batch of writes is one
+(hundreds of thousands of rows a second). Every row keeps the hash of the values last
+merged into it (``_row_hash``, the store's own column); an incoming row with that same
+hash would change nothing and is skipped without being read, so re-loading unchanged
+input costs a scan of two columns. The other stored rows are read back by key (LOAD
+FROM an Arrow table of keys, primary-key lookups), merged in pandas, and only those
+whose values change are written back with LOAD FROM … SET. MERGE through UNWIND runs
+at a few thousand rows a second, so it is not used. Each batch of writes is one
 transaction: one commit, one fsync.
 """
 
@@ -25,7 +28,7 @@ import pyarrow.compute as pc
 from ..errors import ReadOnlyError, StoreError
 from ..schema import ladybug_ddl, ladybug_migrations
 from .base import GraphStore
-from .frames import merge_with_stored, to_arrow
+from .frames import merge_with_stored, row_hashes, to_arrow
 from .dialect import hint, to_ladybug
 from .gate import Limits
 
@@ -35,6 +38,9 @@ _WRITE_OPERATORS = re.compile(
     r"UNINSTALL\w*|ATTACH\w*|DETACH_DATABASE|EXPORT\w*|IMPORT\w*|TRANSACTION|CHECKPOINT|STANDALONE_CALL\w*|"
     r"USE_DATABASE|CREATE_MACRO|PARTITIONER|BATCH_INSERT|INDEX_BUILDER)$")
 _PLAN_OPERATOR = re.compile(r"([A-Z][A-Z_]{2,})\[\d+\]")
+# Each row's hash of the values last merged into it (see frames.row_hashes): the store's
+# own bookkeeping, not a property of the schema.
+ROW_HASH = "_row_hash"
 READERS = 4  # connections a read-only store opens at most, one per concurrent read
 
 
@@ -81,12 +87,14 @@ class EmbeddedStore(GraphStore):
         self._readers.put(self._conn)
         # uids per table, read once and kept in step with our own COPYs; any other write
         # (a Cypher write, a delete) drops the cache.
-        self._uid_cache: dict[str, list[pa.Array]] = {}
+        self._uid_cache: dict[str, list[pa.Table]] = {}
         self._tx_depth = 0
         if not read_only:
             with self.transaction():
                 for statement in ladybug_migrations(self._columns(), self.schema) + ladybug_ddl(self.schema):
                     self._execute(statement)
+                for table in [*self.schema.nodes, *self.schema.edges]:
+                    self._execute(f"ALTER TABLE {table} ADD IF NOT EXISTS {ROW_HASH} INT64")
 
     @contextlib.contextmanager
     def writable(self):
@@ -277,18 +285,23 @@ class EmbeddedStore(GraphStore):
             self._execute(f"MATCH (n:{kind}) DELETE n")
 
     # -- upserts ----------------------------------------------------------------------
-    def _is_stored(self, table: str, uids: pd.Series, rel: bool = False) -> np.ndarray:
-        """Which ``uids`` are stored in ``table``: a hash lookup in Arrow against the
-        table's uids, read once and kept in step with our own COPYs."""
+    def _stored(self, table: str, uids: pd.Series, rel: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Which ``uids`` are stored in ``table``, and each one's row hash (0 where it has
+        none): a hash lookup in Arrow against the table's uids and hashes, read once
+        (two columns) and kept in step with our own COPYs; a SET drops them."""
         chunks = self._uid_cache.get(table)
         if chunks is None:
             pattern = f"MATCH ()-[n:{table}]->()" if rel else f"MATCH (n:{table})"
-            column = self._execute(f"{pattern} RETURN n.uid AS uid").get_as_arrow().column("uid")
-            chunks = self._uid_cache[table] = [column.combine_chunks().cast(pa.string())]
+            read = self._execute(f"{pattern} RETURN n.uid AS uid, n.{ROW_HASH} AS h").get_as_arrow()
+            chunks = self._uid_cache[table] = [_uid_hash_table(read.column("uid"), read.column("h"))]
         if len(chunks) > 1:
-            chunks[:] = [pa.concat_arrays(chunks)]
-        wanted = pa.array(uids, type=pa.string(), from_pandas=True)
-        return pc.is_in(wanted, value_set=chunks[0]).to_numpy(zero_copy_only=False)
+            chunks[:] = [pa.concat_tables(chunks).combine_chunks()]
+        known = chunks[0]
+        at = pc.index_in(pa.array(uids, type=pa.string(), from_pandas=True),
+                         value_set=known.column("uid").combine_chunks())
+        stored = at.is_valid().to_numpy(zero_copy_only=False)
+        hashes = pc.fill_null(known.column("h").take(at), 0).to_numpy(zero_copy_only=False)
+        return stored, hashes
 
     def _match(self, table: str, rel: bool, src_kind: str = "", dst_kind: str = "") -> str:
         """A pattern binding ``n`` to the stored row for each scanned row's key (primary-key
@@ -315,61 +328,90 @@ class EmbeddedStore(GraphStore):
                 raise StoreError(str(exc).strip().splitlines()[0]) from None
 
     def _copy(self, table: str, arrow_table, options: str = "") -> None:
+        """COPY ``arrow_table`` (its columns named as the table's; an edge table's first two
+        are the ends) with each row's hash (:func:`row_hashes`) added."""
+        arrow_table = arrow_table.append_column(ROW_HASH, pa.array(row_hashes(arrow_table), pa.int64()))
+        names = ", ".join(n for n in arrow_table.column_names if n not in ("from", "to"))
         # Ladybug finds the COPY source by the name of a local variable: `arrow_table`.
         with self._lock:
             try:
-                self._conn.execute(f"COPY {table} FROM arrow_table{options}")
+                self._conn.execute(f"COPY {table}({names}) FROM arrow_table{options}")
             except RuntimeError as exc:
                 self._uid_cache.pop(table, None)
                 raise StoreError(f"bulk load into {table} failed: {str(exc).strip().splitlines()[0]}") from None
             cached = self._uid_cache.get(table)
             if cached is not None:
-                cached.append(arrow_table.column("uid").combine_chunks().cast(pa.string()))
+                cached.append(_uid_hash_table(arrow_table.column("uid"), arrow_table.column(ROW_HASH)))
 
     def _set_rows(self, table: str, rows: pd.DataFrame, kind, keys: pd.DataFrame | None = None) -> None:
-        """Write merged values back; ``keys`` (uid, src, dst, kinds) marks an edge table."""
+        """Write merged values back (and their ``_row_hash`` when given); ``keys`` (uid,
+        src, dst, kinds) marks an edge table."""
         columns = [c for c in rows.columns if c != "uid" and c in kind.properties]
-        if rows.empty or not columns:
+        hashed = ROW_HASH in rows.columns
+        if rows.empty or not (columns or hashed):
             return
+        self._uid_cache.pop(table, None)
         rel = keys is not None
         if rel:
             rows = rows.merge(keys, on="uid", how="left")
-        assignments = ", ".join(f"n.{c} = v_{c}" for c in columns)
+        assignments = ", ".join([f"n.{c} = v_{c}" for c in columns] + ([f"n.{ROW_HASH} = v_h"] if hashed else []))
         groups = rows.groupby(["src_kind", "dst_kind"]) if rel else [((None, None), rows)]
         for (src_kind, dst_kind), part in groups:
+            key_table = _key_table(part, rel)
             values = to_arrow(part, kind, columns)
-            scan = pa.Table.from_arrays(_key_table(part, rel).columns + values.columns,
-                                        names=_key_table(part, rel).column_names + [f"v_{c}" for c in columns])
+            arrays = key_table.columns + values.columns
+            names = key_table.column_names + [f"v_{c}" for c in columns]
+            if hashed:
+                arrays, names = arrays + [pa.array(part[ROW_HASH].to_numpy(), pa.int64())], names + ["v_h"]
+            scan = pa.Table.from_arrays(arrays, names=names)
             self._load(scan, f"{self._match(table, rel, src_kind, dst_kind)} SET {assignments}")
+
+    def _merge_old(self, table: str, kind, rows: pd.DataFrame, props: list[str], hashes: np.ndarray,
+                   keys: pd.DataFrame | None = None) -> int:
+        """Merge rows already stored whose hash differs from the stored one (the others are
+        the rows last merged: nothing to do) and record their hashes; returns rows changed."""
+        if rows.empty:
+            return 0
+        current = self._stored_rows(table, rows, props, rel=keys is not None)
+        changed = merge_with_stored(rows[props], current, kind)
+        # Rows that merge to no change still get their hash, so the next re-load skips them.
+        update = rows[["uid"]].merge(changed, on="uid", how="left")
+        update[ROW_HASH] = hashes
+        if not changed.empty:
+            # Only changed rows carry values; the rest write their hash alone.
+            self._set_rows(table, update[update["uid"].isin(changed["uid"])], kind, keys=keys)
+        self._set_rows(table, update.loc[~update["uid"].isin(changed["uid"]), ["uid", ROW_HASH]], kind, keys=keys)
+        return len(changed)
 
     def _upsert_nodes(self, kind: str, frame: pd.DataFrame) -> int:
         node_kind = self.schema.nodes[kind]
-        is_new = ~self._is_stored(kind, frame["uid"])
-        new_rows = frame[is_new]
+        stored, stored_hash = self._stored(kind, frame["uid"])
+        props = [c for c in frame.columns if c in node_kind.properties]
+        new_rows = frame[~stored]
         if not new_rows.empty:
             self._copy(kind, to_arrow(new_rows, node_kind, list(node_kind.properties)))
-        old_rows = frame[~is_new]
-        written = len(new_rows)
-        if not old_rows.empty:
-            current = self._stored_rows(kind, old_rows, list(old_rows.columns))
-            changed = merge_with_stored(old_rows, current, node_kind)
-            self._set_rows(kind, changed, node_kind)
-            written += len(changed)
-        return written
+        old = stored.copy()
+        if stored.any():
+            hashes = row_hashes(to_arrow(frame[stored], node_kind, props))
+            old[stored] = hashes != stored_hash[stored]
+            hashes = hashes[hashes != stored_hash[stored]]
+        else:
+            hashes = np.zeros(0, dtype=np.int64)
+        return len(new_rows) + self._merge_old(kind, node_kind, frame[old], props, hashes)
 
     def _ensure_nodes(self, kind: str, uids: list[str]) -> None:
         uids = pd.Series(uids, dtype=object)
-        missing = uids[~self._is_stored(kind, uids)].tolist()
+        missing = uids[~self._stored(kind, uids)[0]].tolist()
         if missing:
             node_kind = self.schema.nodes[kind]
             self._copy(kind, to_arrow(pd.DataFrame({"uid": missing}), node_kind, list(node_kind.properties)))
 
     def _upsert_edges(self, kind: str, frame: pd.DataFrame) -> int:
         edge_kind = self.schema.edges[kind]
-        is_new = ~self._is_stored(kind, frame["uid"], rel=True)
+        stored, stored_hash = self._stored(kind, frame["uid"], rel=True)
         written = 0
         columns = list(edge_kind.properties)
-        for (src_kind, dst_kind), rows in frame[is_new].groupby(["src_kind", "dst_kind"]):
+        for (src_kind, dst_kind), rows in frame[~stored].groupby(["src_kind", "dst_kind"]):
             table = to_arrow(rows, edge_kind, columns)
             table = pa.Table.from_arrays(
                 [pa.array(rows["src"].tolist(), pa.string()), pa.array(rows["dst"].tolist(), pa.string())]
@@ -377,14 +419,16 @@ class EmbeddedStore(GraphStore):
             options = f" (from='{src_kind}', to='{dst_kind}')" if len(edge_kind.between) > 1 else ""
             self._copy(kind, table, options)
             written += len(rows)
-        old_rows = frame[~is_new]
-        if not old_rows.empty:
-            props = [c for c in old_rows.columns if c in edge_kind.properties]
-            current = self._stored_rows(kind, old_rows, props, rel=True)
-            changed = merge_with_stored(old_rows[props], current, edge_kind)
-            self._set_rows(kind, changed, edge_kind, keys=old_rows[["uid", "src", "dst", "src_kind", "dst_kind"]])
-            written += len(changed)
-        return written
+        props = [c for c in frame.columns if c in edge_kind.properties]
+        old = stored.copy()
+        hashes = np.zeros(0, dtype=np.int64)
+        if stored.any():
+            hashes = row_hashes(to_arrow(frame[stored], edge_kind, props))
+            old[stored] = hashes != stored_hash[stored]
+            hashes = hashes[hashes != stored_hash[stored]]
+        old_rows = frame[old]
+        return written + self._merge_old(kind, edge_kind, old_rows, props, hashes,
+                                         keys=old_rows[["uid", "src", "dst", "src_kind", "dst_kind"]])
 
 
 def _plan_writes(conn, cypher: str, params: dict | None) -> bool:
@@ -421,3 +465,7 @@ def _key_table(rows: pd.DataFrame, rel: bool) -> pa.Table:
     names = ["uid", "src", "dst"] if rel else ["uid"]
     return pa.Table.from_arrays([pa.array(rows[c].astype(str).tolist(), pa.string()) for c in names],
                                 names=[f"k_{c}" for c in names])
+
+
+def _uid_hash_table(uids: pa.ChunkedArray, hashes: pa.ChunkedArray) -> pa.Table:
+    return pa.table({"uid": uids.cast(pa.string()), "h": hashes.cast(pa.int64())})
