@@ -351,8 +351,14 @@ def record(store, written: list[Written]) -> None:
         store.upsert_edges("NOTICE_OF", pd.DataFrame(edges))
     if watches:
         first = written[0].notice
-        _put(store, list(watches.values()), note=f"noticed {first['date']}: the 48-hour ledger",
-             now=first["written_at"])
+        found = store.query("MATCH (w:Watch) RETURN w.entity AS entity")
+        known = set(found["entity"]) if not found.empty else set()
+        fresh = [w for e, w in watches.items() if e not in known]
+        if fresh:
+            _put(store, fresh, note=f"noticed {first['date']}: the 48-hour ledger", now=first["written_at"])
+        again = [w for e, w in watches.items() if e in known]
+        if again:  # watched already: re-activated, its own note kept
+            _put(store, again, now=first["written_at"])
 
 
 def write_notices(store, selection: Selection, notifier: Notifier, out_dir: Path, *, now: int | None = None,
