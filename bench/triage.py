@@ -12,9 +12,10 @@ child process so that peak RSS is its own:
 * the queue rebuilt (store read + scoring) for the ``--open`` open reports, twice (the
   second is what a reviewer waits for after a decision);
 * every report scored (``include_closed``), the 150k at once;
-* peak RSS of the process.
+* peak RSS of the ingest, and of the triage (read and scoring) in a process of its own.
 
     .venv/bin/python bench/triage.py [--reports 150000] [--open 10000] [--only embedded|neo4j]
+        [--workdir DIR [--reuse]]
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def write_inputs(out: Path, n: int, seed: int = 1) -> dict:
     return planted
 
 
-def run(uri: str, out: str, n_open: int, queue) -> None:
+def load(uri: str, out: str, n_open: int, queue) -> None:
+    """Ingest the inputs and decide all but ``n_open`` reports (one child process)."""
     import pandas as pd
 
     from graphinv import triage as tri
@@ -116,6 +118,18 @@ def run(uri: str, out: str, n_open: int, queue) -> None:
         result["decide_s"] = time.perf_counter() - started
         result["reports"] = len(reports)
         result["counts"] = {k: v for k, v in store.counts().items() if v and k in ("Post", "Report", "REPOSTED")}
+    result["ingest_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put(result)
+
+
+def score(uri: str, queue) -> None:
+    """Rebuild the open queue twice and score every report (another child: its own RSS)."""
+    import pandas as pd
+
+    from graphinv import triage as tri
+    from graphinv.store import open_store
+
+    result = {}
     with open_store(uri, read_only=True) as store:
         for attempt in ("first", "again"):
             started = time.perf_counter()
@@ -128,30 +142,36 @@ def run(uri: str, out: str, n_open: int, queue) -> None:
         result["reasons"] = {k: int(v) for k, v in reasons.items()}
         result["top"] = table["why"].head(3).tolist()
         started = time.perf_counter()
-        every = tri.queue(frames, include_closed=True)
+        every = tri.queue(tri.read(store, include_closed=True), include_closed=True)
         result["score_all"] = {"seconds": time.perf_counter() - started, "rows": len(every)}
     result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put(result)
 
 
-def child(uri: str, out: str, n_open: int) -> dict:
+def _child(target, *args) -> dict:
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    proc = ctx.Process(target=run, args=(uri, out, n_open, q))
+    proc = ctx.Process(target=target, args=(*args, q))
     proc.start()
     result = q.get()
     proc.join()
     return result
 
 
+def child(uri: str, out: str, n_open: int, reuse: bool) -> dict:
+    loaded = {} if reuse else _child(load, uri, out, n_open)
+    return {**loaded, **_child(score, uri)}
+
+
 def report(name: str, r: dict) -> None:
     first, again = r["queue_first"], r["queue_again"]
-    print(f"{name}: {r['reports']:,} reports ({r['counts']}); ingest tweets {r['ingest_tweets_s']:.1f} s, "
-          f"reports {r['ingest_reports_s']:.1f} s; {r['decisions']:,} decisions written in {r['decide_s']:.1f} s",
-          flush=True)
+    if "reports" in r:
+        print(f"{name}: {r['reports']:,} reports ({r['counts']}); ingest tweets {r['ingest_tweets_s']:.1f} s, "
+              f"reports {r['ingest_reports_s']:.1f} s; {r['decisions']:,} decisions written in "
+              f"{r['decide_s']:.1f} s; ingest peak RSS {r['ingest_rss_mb']:.0f} MB", flush=True)
     print(f"  queue of {first['rows']:,} open: read {first['read_s']:.1f} s + score {first['score_s']:.1f} s; "
           f"again {again['read_s']:.1f} + {again['score_s']:.1f} s; all {r['score_all']['rows']:,} scored in "
-          f"{r['score_all']['seconds']:.1f} s (frames read once); peak RSS {r['rss_mb']:.0f} MB", flush=True)
+          f"{r['score_all']['seconds']:.1f} s (read and scored); triage peak RSS {r['rss_mb']:.0f} MB", flush=True)
     print(f"  reasons in the open queue: {r['reasons']}", flush=True)
     print(f"  top 3: {r['top']}", flush=True)
 
@@ -161,22 +181,29 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=150_000)
     parser.add_argument("--open", type=int, default=10_000)
     parser.add_argument("--only", choices=["embedded", "neo4j"])
+    parser.add_argument("--workdir", type=Path, help="Keep the inputs and the embedded store here "
+                        "(default: a temporary folder); run again with --reuse to time the queue alone.")
+    parser.add_argument("--reuse", action="store_true", help="The embedded store of --workdir is loaded: "
+                        "only rebuild the queue.")
     args = parser.parse_args()
     print(f"machine: {platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load {os.getloadavg()[0]:.1f}; {args.reports:,} reports, {args.open:,} open", flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        planted = write_inputs(Path(tmp) / "in", args.reports)
-        print(f"inputs written in {time.perf_counter() - started:.1f} s: {planted}", flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = args.workdir or Path(scratch)
+        reuse = args.reuse and args.workdir is not None and (tmp / "bench.lbug").exists()
+        if not reuse:
+            started = time.perf_counter()
+            planted = write_inputs(tmp / "in", args.reports)
+            print(f"inputs written in {time.perf_counter() - started:.1f} s: {planted}", flush=True)
         if args.only in (None, "embedded"):
-            report("embedded", child(f"embedded:{tmp}/bench.lbug", str(Path(tmp) / "in"), args.open))
+            report("embedded", child(f"embedded:{tmp}/bench.lbug", str(tmp / "in"), args.open, reuse))
         if args.only in (None, "neo4j"):
             from graphinv.neo4j_local import start
 
-            with start(data_dir=Path(tmp) / "neo4j", heap="2g", pagecache="1g") as server:
+            with start(data_dir=Path(scratch) / "neo4j", heap="2g", pagecache="1g") as server:
                 os.environ["GRAPHINV_NEO4J_USER"] = server.user
                 os.environ["GRAPHINV_NEO4J_PASSWORD"] = server.password
-                report("neo4j", child(server.uri, str(Path(tmp) / "in"), args.open))
+                report("neo4j", child(server.uri, str(tmp / "in"), args.open, False))
     print(f"load at the end {os.getloadavg()[0]:.1f}", flush=True)
 
 

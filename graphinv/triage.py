@@ -56,7 +56,7 @@ import yaml
 
 from .errors import InputError, StoreError
 from .normalize import normalise_text
-from .records import decision_uid, kind_of, post_uid
+from .records import PREFIX_KIND, decision_uid, kind_of, post_uid
 from .vocabulary import GONE_STATUSES, platform_of_host
 
 DECISIONS = ("actioned", "not-illegal", "duplicate")
@@ -144,7 +144,6 @@ def phrase_hits(text, rules_: Rules | None = None) -> list[dict]:
 
 _CHUNK = 262_144  # candidate pairs checked at a time (bounds the memory of the check)
 _BANDS, _ROWS = 16, 4  # 64 MinHash values as 16 bands of 4: a pair at Jaccard 0.8 shares a band 99.98 % of the time
-_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93], dtype=np.uint64)
 
 
 def _minhash_matrix(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -158,9 +157,9 @@ def _minhash_matrix(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _band_keys(matrix: np.ndarray) -> np.ndarray:
-    """(n, 16) uint64 keys, one per band (its 4 values mixed, and the band's number)."""
-    bands = matrix.reshape(len(matrix), _BANDS, _ROWS).astype(np.uint64)
-    keys = (bands * _MIX).sum(axis=2, dtype=np.uint64)  # wraps mod 2^64, as intended
+    """(n, 16) uint64 keys, one per band: its 4 values read as two 64-bit words, mixed."""
+    words = np.ascontiguousarray(matrix, dtype=np.uint32).view(np.uint64).reshape(len(matrix), _BANDS, 2)
+    keys = words[:, :, 0] * np.uint64(0x9E3779B97F4A7C15) ^ words[:, :, 1]  # wraps mod 2^64, as intended
     return keys ^ (np.arange(_BANDS, dtype=np.uint64) * np.uint64(0x100000001B3))
 
 
@@ -238,22 +237,43 @@ def platform_of(url, given=None) -> str:
     return platform_of_host(urlsplit(url if "://" in url else "https://" + url).hostname) or "web"
 
 
+_HOST = r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^/?#@\s]*@)?([^/:?#\s]+)"
+
+
+def platforms(urls: pd.Series, given: pd.Series) -> list[str]:
+    """:func:`platform_of` for a column of URLs at once (each host looked up once).
+
+    >>> platforms(pd.Series(["https://t.me/c/1", None, "x.org/a"]), pd.Series([None, None, "mastodon"]))
+    ['telegram', 'unknown', 'mastodon']
+    """
+    hosts = urls.astype(object).str.extract(_HOST, expand=False).str.lower().tolist()
+    known = {h: platform_of_host(h) or "web" for h in set(hosts) if isinstance(h, str)}
+    return [g if isinstance(g, str) and g else known.get(h, "unknown") if isinstance(h, str) else "unknown"
+            for h, g in zip(hosts, given.tolist())]
+
+
 def _items(frames: dict) -> pd.DataFrame:
     """One row per report: its item's post, author, site, text and MinHash."""
     reports = frames["reports"].copy()
-    reports["platform"] = [platform_of(u, p) for u, p in zip(reports["url"], reports["platform"])]
-    reports["kind"] = [kind_of(e) if isinstance(e, str) else None for e in reports["entity"]]
-    reports["post"] = [e if k == "Post" else (post_uid("web", e[4:]) if k == "Url" else None)
-                       for e, k in zip(reports["entity"], reports["kind"])]
+    reports["platform"] = platforms(reports["url"], reports["platform"])
+    entities = reports["entity"].tolist()
+    kinds = [PREFIX_KIND.get(e.split(":", 1)[0]) if isinstance(e, str) else None for e in entities]
+    reports["kind"] = kinds
+    reports["post"] = [e if k == "Post" else ("post:web:" + e[4:] if k == "Url" else None)
+                       for e, k in zip(entities, kinds)]
     posts = frames["posts"].drop_duplicates("post")
     items = reports.merge(posts, on="post", how="left")
-    items["post"] = items["post"].where(items["post"].isin(posts["post"]))
+    known = set(posts["post"].tolist())
+    items["post"] = [p if p in known else None for p in items["post"].tolist()]
     accounts = frames["accounts"].drop_duplicates("entity").set_index("entity")
     is_account = items["kind"] == "Account"
-    items.loc[is_account, "author"] = items.loc[is_account, "entity"]
-    items.loc[is_account, "text"] = items.loc[is_account, "entity"].map(accounts["text"]) if len(accounts) else None
-    url_sites = frames["url_sites"].drop_duplicates("entity").set_index("entity")["site"]
-    items["site"] = items["site"].where(items["site"].notna(), items["entity"].map(url_sites))
+    if is_account.any():
+        items.loc[is_account, "author"] = items.loc[is_account, "entity"]
+        items.loc[is_account, "text"] = items.loc[is_account, "entity"].map(accounts["text"]) \
+            if len(accounts) else None
+    if len(frames["url_sites"]):
+        url_sites = frames["url_sites"].drop_duplicates("entity").set_index("entity")["site"]
+        items["site"] = items["site"].where(items["site"].notna(), items["entity"].map(url_sites))
     items.loc[items["kind"] == "Site", "site"] = items["entity"]
     return items
 
@@ -336,9 +356,10 @@ def _near_reasons(found: list[dict], w: dict) -> list[dict]:
         same = [f for f in found if f["status"] == kind]
         if not same or (kind == "reported" and any(r["weight"] > 0 for r in out)):
             continue
+        count = int(same[0].get("count", len(same)))
         out.append(_reason(f"near_duplicate_{kind}", w[f"near_duplicate_{kind}"], {
-            "items": [{"item": f["reference"], "jaccard": float(f["jaccard"])} for f in same[:5]], "count": len(same)},
-            f"near-duplicate of {len(same)} item(s) {kind.replace('_', ' ')}"
+            "items": [{"item": f["reference"], "jaccard": float(f["jaccard"])} for f in same[:5]], "count": count},
+            f"near-duplicate of {count} item(s) {kind.replace('_', ' ')}"
             f" ({same[0]['reference']}, Jaccard {same[0]['jaccard']:.2f})"))
     return out
 
@@ -368,8 +389,10 @@ def queue(frames: dict, rules_: Rules | None = None, include_closed: bool = Fals
     refs = refs.sort_values("order").drop_duplicates("item")
     wanted = items[open_ | include_closed].dropna(subset=["post"]).drop_duplicates("post")
     near = near_duplicates(wanted.rename(columns={"post": "item"}), refs, s["near_duplicate_jaccard"])
-    near = near.merge(items[["post", "entity"]].drop_duplicates("post"), left_on="reference", right_on="post",
-                      how="left")
+    # per report and status: how many, and the five most similar as evidence
+    near = near.sort_values(["query", "status", "jaccard"], ascending=[True, True, False])
+    near["count"] = near.groupby(["query", "status"])["reference"].transform("size")
+    near = near.groupby(["query", "status"]).head(5)
 
     reporters = items.assign(who=items["reporter"].where(items["reporter"].notna(), items["report"])) \
         .groupby("entity")["who"].nunique().to_dict()
@@ -379,7 +402,7 @@ def queue(frames: dict, rules_: Rules | None = None, include_closed: bool = Fals
         if len(frames["target_campaigns"]) else {}
     look = {"campaigns": _by(frames["campaigns"], "account"), "recreated": _by(frames["recreated"], "account"),
             "lineages": _by(frames["lineages"], "site"), "bank": _by(frames["bank"].sort_values("distance"), "post"),
-            "targets": _by(targets, "post"), "near": _by(near.sort_values("jaccard", ascending=False), "query"),
+            "targets": _by(targets, "post"), "near": _by(near, "query"),
             "spread": dict(zip(frames["spread"]["post"], frames["spread"]["reposts"]))}
 
     rows = []
@@ -433,6 +456,8 @@ _Q = {
     "posts": ("UNWIND $m AS member MATCH (p:Post) WHERE p.uid = member OPTIONAL MATCH (a:Account)-[:POSTED]->(p) "
               "OPTIONAL MATCH (p)-[:ON_SITE]->(s:Site) RETURN p.uid AS post, p.text AS text, "
               "p.text_minhash AS minhash, p.created_at AS created_at, a.uid AS author, s.uid AS site"),
+    "minhashes": ("UNWIND $m AS member MATCH (p:Post) WHERE p.uid = member "
+                  "RETURN p.uid AS post, p.text_minhash AS minhash"),
     "accounts": "UNWIND $m AS member MATCH (a:Account) WHERE a.uid = member RETURN a.uid AS entity, a.bio AS text",
     "url_sites": ("UNWIND $m AS member MATCH (u:Url)-[:ON_SITE]->(s:Site) WHERE u.uid = member "
                   "RETURN u.uid AS entity, s.uid AS site"),
@@ -467,6 +492,7 @@ _COLUMNS = {
     "reports": ["report", "entity", "url", "reported_at", "reported_to", "platform", "category", "reporter", "capture"],
     "decisions": ["uid", "report", "decision", "decided_by", "decided_at", "note"],
     "posts": ["post", "text", "minhash", "created_at", "author", "site"], "accounts": ["entity", "text"],
+    "minhashes": ["post", "minhash"],
     "url_sites": ["entity", "site"], "campaigns": ["account", "campaign", "label", "target", "target_name"],
     "recreated": ["account", "predecessor", "status", "score"],
     "lineages": ["site", "predecessor", "status", "score", "lineage"], "gone": ["entity"],
@@ -488,19 +514,27 @@ def _read(store, name: str, params: dict | None = None, columns: str | None = No
     return found if not found.empty else empty
 
 
-def read(store, rules_: Rules | None = None) -> dict:
-    """The frames :func:`queue` needs, from ``store``."""
+def read(store, rules_: Rules | None = None, include_closed: bool = False) -> dict:
+    """The frames :func:`queue` needs, from ``store``: every report and decision, the
+    MinHash of every reported post (near-duplicates look at all of them), and the rest
+    (text, author, site, campaigns, Targets, bank matches, reposts) for the open reports
+    only, or for every report with ``include_closed``."""
     s = (rules_ or rules()).settings
     removed = list(GONE_STATUSES)
     reports = _read(store, "reports")
     frames = {"reports": reports, "decisions": _read(store, "decisions")}
-    kinds = pd.Series([kind_of(e) for e in reports["entity"]], dtype=object)
-    entities = reports["entity"]
-    post_ids = list(dict.fromkeys(
-        [e for e, k in zip(entities, kinds) if k == "Post"] + [post_uid("web", e[4:]) for e, k in zip(entities, kinds)
-                                                              if k == "Url"]))
-    frames["posts"] = _read(store, "posts", {"m": post_ids})
-    posts = frames["posts"]["post"].dropna().unique().tolist()
+    kinds = pd.Series([kind_of(e) for e in reports["entity"]], dtype=object, index=reports.index)
+    post_of = pd.Series([e if k == "Post" else post_uid("web", e[4:]) if k == "Url" else None
+                         for e, k in zip(reports["entity"], kinds)], dtype=object, index=reports.index)
+    wanted = (pd.Series(True, index=reports.index) if include_closed
+              else ~reports["report"].isin(latest_decisions(frames["decisions"])["report"]))
+    detail = list(dict.fromkeys(post_of[wanted].dropna()))
+    rest = list(dict.fromkeys(post_of[~wanted].dropna()))
+    frames["posts"] = pd.concat([_read(store, "posts", {"m": detail}),
+                                 _read(store, "minhashes", {"m": rest}, "posts")], ignore_index=True)
+    posts = frames["posts"]["post"][frames["posts"]["post"].isin(detail)].unique().tolist()
+    entities = reports["entity"][wanted]
+    kinds = kinds[wanted]
     frames["accounts"] = _read(store, "accounts", {"m": list(dict.fromkeys(entities[kinds == "Account"]))})
     frames["url_sites"] = _read(store, "url_sites", {"m": list(dict.fromkeys(entities[kinds == "Url"]))})
     authors = list(dict.fromkeys([*frames["posts"]["author"].dropna(), *entities[kinds == "Account"]]))
@@ -525,7 +559,7 @@ def read(store, rules_: Rules | None = None) -> dict:
 
 def triage(store, include_closed: bool = False, rules_: Rules | None = None) -> pd.DataFrame:
     """The ranked queue of ``store``'s reports (see :func:`queue`)."""
-    return queue(read(store, rules_), rules_, include_closed=include_closed)
+    return queue(read(store, rules_, include_closed), rules_, include_closed=include_closed)
 
 
 def decide(store, report: str, decision: str, decided_by: str, note: str = "", now: int | None = None) -> str:
