@@ -138,6 +138,7 @@ def score(uri: str, queue) -> None:
             table = tri.queue(frames)
             result[f"queue_{attempt}"] = {"read_s": read_s, "score_s": time.perf_counter() - started - read_s,
                                           "rows": len(table)}
+        result["queue_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         reasons = pd.Series([r["reason"] for rs in table["reasons"] for r in rs]).value_counts()
         result["reasons"] = {k: int(v) for k, v in reasons.items()}
         result["top"] = table["why"].head(3).tolist()
@@ -171,7 +172,8 @@ def report(name: str, r: dict) -> None:
               f"{r['decide_s']:.1f} s; ingest peak RSS {r['ingest_rss_mb']:.0f} MB", flush=True)
     print(f"  queue of {first['rows']:,} open: read {first['read_s']:.1f} s + score {first['score_s']:.1f} s; "
           f"again {again['read_s']:.1f} + {again['score_s']:.1f} s; all {r['score_all']['rows']:,} scored in "
-          f"{r['score_all']['seconds']:.1f} s (read and scored); triage peak RSS {r['rss_mb']:.0f} MB", flush=True)
+          f"{r['score_all']['seconds']:.1f} s (read and scored); peak RSS {r['queue_rss_mb']:.0f} MB for the queue, "
+          f"{r['rss_mb']:.0f} MB after scoring all", flush=True)
     print(f"  reasons in the open queue: {r['reasons']}", flush=True)
     print(f"  top 3: {r['top']}", flush=True)
 

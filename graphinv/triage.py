@@ -164,12 +164,13 @@ def _band_keys(matrix: np.ndarray) -> np.ndarray:
 
 
 def near_duplicates(queries: pd.DataFrame, references: pd.DataFrame, threshold: float,
-                    per_band: int = 50) -> pd.DataFrame:
+                    per_band: int = 10) -> pd.DataFrame:
     """Pairs (query, reference, jaccard) of items whose MinHash Jaccard estimate is at least
     ``threshold``. ``queries`` has item, minhash; ``references`` item, minhash, status.
-    Candidates come from shared bands (LSH); each is checked on all 64 values. A band
-    shared by more than ``per_band`` references keeps that many (a text copied ten
-    thousand times needs only a few as evidence).
+    Candidates come from shared bands (LSH: 16 bands of 4 values); each is checked on
+    the low byte of all 64 values. A band shared by more than ``per_band`` references of
+    one status keeps that many of it (a text copied ten thousand times needs only a few
+    as evidence), so the counts of a large family are lower bounds.
 
     >>> from graphinv.normalize import text_minhash
     >>> a = text_minhash("we will all meet at the town hall on friday night to protest")
@@ -189,7 +190,8 @@ def near_duplicates(queries: pd.DataFrame, references: pd.DataFrame, threshold: 
     r_items, r_status = references["item"].to_numpy()[r_keep], references["status"].to_numpy()[r_keep]
     q_keys, r_keys = _band_keys(q_matrix), _band_keys(r_matrix)
     refs = pd.DataFrame({"key": r_keys.ravel(), "r": np.repeat(np.arange(len(r_matrix)), _BANDS)})
-    refs = refs.groupby("key", sort=False).head(per_band)
+    refs["status"] = np.repeat(r_status, _BANDS)
+    refs = refs.groupby(["key", "status"], sort=False).head(per_band)[["key", "r"]]
     cands = pd.DataFrame({"key": q_keys.ravel(), "q": np.repeat(np.arange(len(q_matrix)), _BANDS)})
     pairs = cands.merge(refs, on="key")[["q", "r"]].drop_duplicates()
     pairs = pairs[q_items[pairs["q"].to_numpy()] != r_items[pairs["r"].to_numpy()]]
