@@ -106,6 +106,30 @@ def test_batches_in_transactions_neither_duplicate_nor_lose_edges(store):
     assert store.counts()["REPOSTED"] == 1 and store.counts()["Post"] == 3
 
 
+def test_a_block_bigger_than_a_server_transaction_commits_in_parts(store, monkeypatch):
+    # Neo4j bounds one transaction's memory: a block is committed every TX_ROWS rows
+    # (made tiny here) and goes on in the next transaction, nothing lost or doubled.
+    import graphinv.store.neo4j as server
+
+    monkeypatch.setattr(server, "BATCH", 3)
+    monkeypatch.setattr(server, "TX_ROWS", 4)
+    posts = pd.DataFrame({"uid": [post_uid("twitter", str(i)) for i in range(20)], "text": "t"})
+    edges = pd.DataFrame({"src": [account_uid("twitter", f"a{i % 5}") for i in range(20)], "dst": posts["uid"],
+                          "time": list(range(20))})
+    with store.transaction():
+        store.upsert_nodes("Post", posts)
+        if store.backend == "neo4j":
+            # Parts already committed are there for another session to read.
+            with open_store(store.uri) as other:
+                assert 16 <= other.counts()["Post"] < 20
+        store.upsert_edges("POSTED", edges)
+        store.upsert_edges("POSTED", edges.assign(time=edges["time"] - 1))
+    counts = store.counts()
+    assert (counts["Post"], counts["Account"], counts["POSTED"]) == (20, 5, 20)
+    times = store.query("MATCH ()-[r:POSTED]->() RETURN min(r.time) AS lo, max(r.time) AS hi")
+    assert times.iloc[0].tolist() == [-1, 18]
+
+
 def test_a_reload_after_reopening_writes_only_what_changed(store_uri):
     # The embedded store skips a row whose hash is the one it last merged without
     # reading it back; one int, one list and one string changed must still be merged.

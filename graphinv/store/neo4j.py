@@ -22,6 +22,8 @@ from .frames import to_params
 from .gate import Limits
 
 BATCH = 10_000
+# Rows written per server transaction at most (see transaction()).
+TX_ROWS = 20_000
 # uids per existence check (index seeks only: larger batches than writes).
 CHECK_BATCH = 50_000
 
@@ -137,27 +139,43 @@ class Neo4jStore(GraphStore):
     def transaction(self):
         """One explicit server transaction for the block (this thread's queries run in
         it): an analysis replacing its results, or a batch of ingest, commits whole or
-        not at all. Nested blocks join the outer one."""
+        not at all, up to TX_ROWS written rows: a server bounds the memory of one
+        transaction (the local one at half its heap), so a bigger block commits every
+        TX_ROWS rows and goes on in a new transaction (writes are idempotent upserts: an
+        ingest interrupted between two parts is completed by running it again). Nested
+        blocks join the outer one."""
         if getattr(self._local, "tx", None) is not None:
             yield
             return
         with self._driver.session(database=self.database) as session:
-            tx = session.begin_transaction()
-            self._local.tx = tx
-            # Node uids CREATEd and edge kinds written in this transaction (see _new_edges).
+            self._local.session = session
+            self._local.tx = session.begin_transaction()
+            self._local.rows = 0
+            # Node uids CREATEd and edge kinds written in this block (see _new_edges).
             self._local.created, self._local.edge_kinds = set(), set()
             try:
                 yield
             except BaseException:
                 with contextlib.suppress(Exception):
-                    tx.rollback()
+                    self._local.tx.rollback()
                 raise
             else:
-                tx.commit()
+                self._local.tx.commit()
             finally:
-                self._local.tx = None
+                self._local.tx.close()
+                self._local.tx = self._local.session = None
                 self._local.created, self._local.edge_kinds = set(), set()
-                tx.close()
+
+    def _written(self, rows: int) -> None:
+        """Count rows written in the open transaction; commit it and begin the next past TX_ROWS."""
+        if getattr(self._local, "tx", None) is None:
+            return
+        self._local.rows += rows
+        if self._local.rows >= TX_ROWS:
+            self._local.tx.commit()
+            self._local.tx.close()
+            self._local.tx = self._local.session.begin_transaction()
+            self._local.rows = 0
 
     @contextlib.contextmanager
     def writable(self):
@@ -192,7 +210,9 @@ class Neo4jStore(GraphStore):
 
     def _batches(self, cypher: str, rows: list[dict]) -> None:
         for start in range(0, len(rows), BATCH):
-            self._run(cypher, {"rows": rows[start:start + BATCH]}, write=True)
+            chunk = rows[start:start + BATCH]
+            self._run(cypher, {"rows": chunk}, write=True)
+            self._written(len(chunk))
 
     def _set_clause(self, target: str, columns, kind) -> str:
         parts = [f"{target}.{c} = {_merge_expression(target, c, kind.properties[c].merge)}"
