@@ -96,7 +96,10 @@ def phase(name: str, path: Path, store: str | None) -> dict:
     elif name == "orjson":
         n = sum(1 for line in _lines(path) if orjson.loads(line))
     elif name == "parse":
-        n = sum(1 for _ in snscrape.collect(path))
+        from graphinv.ingest import _fewer_collections
+
+        with _fewer_collections():  # as ingest reads
+            n = sum(1 for _ in snscrape.collect(path))
     elif name.startswith("ingest"):
         workers = 1 if name == "ingest1" else os.cpu_count()
         with open_store(f"embedded:{store}") as opened:

@@ -20,7 +20,8 @@ are never cut: what a file gives depends on its whole order (the first sight of 
 post wins, a t.co link is expanded by what earlier lines taught, an account's latest
 activity picks its properties), so each file is read whole, as in one process, and
 the store receives the same records. ``workers=1`` (``GRAPHINV_INGEST_WORKERS=1``)
-reads everything in this process.
+reads everything in this process; by default readers start for inputs of 16 MB or more
+when the machine has a core free.
 """
 
 from __future__ import annotations
@@ -491,11 +492,15 @@ class _Readers:
 def _workers(workers: int | None, parallel_bytes: int) -> int:
     """Reader processes to start: ``workers`` if given (1: none), else
     ``GRAPHINV_INGEST_WORKERS``, else one per core when the files they would read add up
-    to PARALLEL_MIN_BYTES."""
+    to PARALLEL_MIN_BYTES and a core is free (load average below the cores less one).
+    Readers cost CPU (frames pickled across, a process started): on a machine busy with
+    other work they only slow the ingest down (bench/RESULTS.md)."""
     if workers is None and os.environ.get("GRAPHINV_INGEST_WORKERS"):
         workers = int(os.environ["GRAPHINV_INGEST_WORKERS"])
     if workers is None:
-        workers = (os.cpu_count() or 1) if parallel_bytes >= PARALLEL_MIN_BYTES else 1
+        cores = os.cpu_count() or 1
+        idle = os.getloadavg()[0] <= cores - 1
+        workers = cores if parallel_bytes >= PARALLEL_MIN_BYTES and idle else 1
     return max(1, workers)
 
 
