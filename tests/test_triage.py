@@ -260,3 +260,45 @@ def test_triage_command_prints_the_queue_and_records_decisions(store_uri, scenar
         "Error: no report 'no-such': `graphinv triage` lists the open ones"
     unknown = runner.invoke(main, ["triage", "--store", store_uri, "--reason", "vibes"])
     assert unknown.exit_code == 1 and "no reason named vibes" in unknown.output
+
+
+def test_every_network_reason_on_hand_made_frames():
+    """A re-created author, a site in a lineage, a Target named by three reports, a bank
+    match, a campaign without a Target, and an account reported for its bio."""
+    page = "https://mirror.example/a"
+    frames = _frames(
+        reports=pd.DataFrame([
+            {"report": "report:p", "entity": "post:t:p", "url": "https://x.com/r/status/1", "reported_at": 1},
+            {"report": "report:u", "entity": f"url:{page}", "url": page, "reported_at": 2},
+            {"report": "report:a", "entity": "account:t:bob2", "url": "https://x.com/bob2", "reported_at": 3},
+            {"report": "report:q", "entity": "post:t:q", "url": None, "reported_at": 4},
+            {"report": "report:r", "entity": "post:t:r", "url": None, "reported_at": 5},
+        ]).assign(reported_to="x", platform=None, category=None, reporter=None, capture="capture:c1"),
+        posts=pd.DataFrame({"post": ["post:t:p", f"post:web:{page}", "post:t:q", "post:t:r"],
+                            "text": ["nice day", "Zu den Waffen!", "hello", "hi"], "minhash": [None] * 4,
+                            "created_at": [0] * 4, "author": ["account:t:re", None, "account:t:m", "account:t:m"],
+                            "site": [None, "site:mirror.example", None, None]}),
+        accounts=pd.DataFrame({"entity": ["account:t:bob2"], "text": ["We know where you live."]}),
+        recreated=pd.DataFrame({"account": ["account:t:re"], "predecessor": ["account:t:old"],
+                                "status": ["suspended"], "score": [0.9]}),
+        lineages=pd.DataFrame({"site": ["site:mirror.example"], "predecessor": ["site:banned.example"],
+                               "status": [None], "score": [0.8], "lineage": ["lineage:1"]}),
+        targets=pd.DataFrame({"post": ["post:t:p", "post:t:q", "post:t:r"], "target": ["target:m"] * 3,
+                              "name": ["M"] * 3}),
+        campaigns=pd.DataFrame({"account": ["account:t:m"], "campaign": ["campaign:4"], "label": ["c4"],
+                                "target": [None], "target_name": [None]}),
+        bank=pd.DataFrame({"post": [f"post:web:{page}"], "media": ["media:x"], "bank": ["gifct"],
+                           "labels": [["terror"]], "signal_type": ["pdq"], "distance": [12]}),
+    )
+    table = tri.queue(frames).set_index("report")
+    reasons = {r: {x["reason"]: x for x in rs} for r, rs in table["reasons"].items()}
+    assert set(reasons["report:p"]) == {"recreated_account", "target_under_attack"}
+    assert reasons["report:p"]["recreated_account"]["evidence"]["predecessors"] == ["account:t:old"]
+    assert reasons["report:p"]["target_under_attack"]["evidence"]["targets"][0]["reports"] == 3
+    assert set(reasons["report:u"]) == {"bank_match", "call_to_violence", "site_lineage"}  # the page's post
+    assert reasons["report:u"]["bank_match"]["evidence"]["labels"] == ["terror"]
+    assert table.loc["report:u", "platform"] == "web" and table.loc["report:p", "platform"] == "twitter"
+    assert set(reasons["report:a"]) == {"threat_to_life"}  # an account reported for its bio
+    assert table.loc["report:a", "author"] == "account:t:bob2"
+    assert set(reasons["report:q"]) == {"author_in_campaign", "target_under_attack"}
+    assert table.index[0] == "report:u" and table.loc["report:u", "score"] == 80 + 60 + 30
