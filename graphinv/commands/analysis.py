@@ -27,7 +27,7 @@ def _window(value: str) -> int | str:
 
 
 @main.command()
-@click.argument("shares", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("shares")
 @click.option("--window", default="60", show_default=True, help="Seconds, or 'auto' (CooRnet's estimate).")
 @click.option("--min-participation", default=2, show_default=True, type=int)
 @click.option("--edge-weight", default=0.5, show_default=True, type=float,
@@ -37,17 +37,30 @@ def _window(value: str) -> int | str:
 @click.option("--loops", is_flag=True, help="cnt semantics: keep self loops.")
 @click.option("--columns", multiple=True, metavar="FIELD=COLUMN",
               help="Map account_id/object_id/content_id/timestamp to this table's columns.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Where to compute: in this process, or on Apache Spark (same results; SHARES may then be "
+                   "Parquet and any Hadoop URI; see docs/scale.md).")
+@click.option("--spark-master", metavar="URL",
+              help="Spark master, e.g. local[4] or spark://host:7077 (default: spark-submit's, else local[*]).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the edges as CSV here (default: print the summary only).")
-def coordination(shares, window, min_participation, edge_weight, fast_window, semantics, loops, columns, out):
+              help="Write the edges here: Parquet when it ends .parquet, else CSV (default: print the summary only).")
+def coordination(shares, window, min_participation, edge_weight, fast_window, semantics, loops, columns, engine,
+                 spark_master, out):
     """Run coordination detection on a share table and print `nodes=N edges=M`."""
-    from ..analysis.coordination import run_on_table
-
     mapping = dict(item.split("=", 1) for item in columns) if columns else None
-    result = run_on_table(shares, _window(window), min_participation, edge_weight, semantics=semantics,
-                          columns=mapping, fast_window=fast_window, loops=loops)
+    if engine == "spark":
+        from ..analysis.coordination.spark import run_on_table
+        result = run_on_table(shares, _window(window), min_participation, edge_weight, semantics=semantics,
+                              columns=mapping, fast_window=fast_window, loops=loops, master=spark_master)
+    else:
+        from ..analysis.coordination import run_on_table
+        result = run_on_table(shares, _window(window), min_participation, edge_weight, semantics=semantics,
+                              columns=mapping, fast_window=fast_window, loops=loops)
     if out is not None:
-        result.edges.to_csv(out, index=False)
+        if out.suffix.lower() == ".parquet":
+            result.edges.to_parquet(out, index=False)
+        else:
+            result.edges.to_csv(out, index=False)
         click.echo(f"edges written to {out}", err=True)
     capped = result.stats.get("capped_objects") or []
     if capped:
@@ -60,14 +73,17 @@ def coordination(shares, window, min_participation, edge_weight, fast_window, se
 @click.option("--min-participation", default=2, show_default=True, type=int)
 @click.option("--edge-weight", default=0.5, show_default=True, type=float)
 @click.option("--seed", default=0, show_default=True, type=int, help="Leiden seed.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Where coordination is computed (spark: the same results on Apache Spark).")
 @store_option
-def analyze(window, min_participation, edge_weight, seed, store_uri):
+def analyze(window, min_participation, edge_weight, seed, engine, store_uri):
     """Run every analysis and replace its previous results in the store."""
     from ..analysis.registry import BY_NAME, analyze_all
 
     # The options are coordination's; the other analyses run with their defaults.
     params = {"coordination": BY_NAME["coordination"].params(
-        window=_window(window), min_participation=min_participation, edge_weight=edge_weight, seed=seed)}
+        window=_window(window), min_participation=min_participation, edge_weight=edge_weight, seed=seed,
+        engine=engine)}
     with open_store(store_uri) as store:
         results = analyze_all(store, params, progress=lambda name: click.echo(f"· {name} …", err=True)
                               if sys.stderr.isatty() else None)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from ...errors import InputError
 from ...records import campaign_uid
 from ..campaigns import detect_campaigns, summarise_campaigns
 from ..runs import AnalysisRun, jsonable, params_json, start_run, with_overrides
@@ -75,6 +76,9 @@ class CoordinationParams:
     min_cohesion: float = 0.5
     resolution: float = 1.0
     seed: int = 0
+    # "local" (in process) or "spark" (.spark: the same results, computed on Spark; the
+    # session spark-submit made, else a local one)
+    engine: str = "local"
 
 
 @dataclass(frozen=True)
@@ -158,8 +162,16 @@ def compute(frames: dict, params: CoordinationParams) -> CoordinationAnalysis:
     coded = encode_shares(shares)
     # The network without its pair table: on swarm data (hundreds of accounts posting
     # each text in one second) the pairs outnumber the edges by far.
-    result = detect_coordination(coded, params.window, params.min_participation, params.edge_weight,
-                                 fast_window=params.fast_window, keep_pairs=False)
+    if params.engine == "spark":
+        from .spark import detect_coordination as detect_on_spark
+
+        result = detect_on_spark(shares, params.window, params.min_participation, params.edge_weight,
+                                 fast_window=params.fast_window)
+    elif params.engine == "local":
+        result = detect_coordination(coded, params.window, params.min_participation, params.edge_weight,
+                                     fast_window=params.fast_window, keep_pairs=False)
+    else:
+        raise InputError(f"unknown coordination engine {params.engine!r}; use local or spark")
     # Campaigns are built from the edges that are coordination, not chance (one co-share
     # of a viral post is not evidence; see .significance).
     authors = frames.get("authors")
