@@ -11,8 +11,17 @@ with the same window and minimum edge weight, and checks that both give the same
 edges. graphinv's CooRTweet semantics on the same rows is timed too. Each side runs
 in its own process so its peak RSS (``ru_maxrss``, CNT's workers included) is its own.
 
+With ``--spark`` the Spark engine (``graphinv.analysis.coordination.spark``, local[N])
+runs both semantics on the same rows read from Parquet, its edges compared with the
+in-process engine's, its shuffle measured (Spark's own stage metrics); and
+``--simulate-rows 1000000000`` projects the partitioned plan to that size: the table
+cut by object into partitions the size of the measured one, per-partition cost (core
+seconds, measured on several generated partitions) times partitions, shuffle bytes per
+share times shares.
+
     .venv/bin/python bench/coordination.py                      # 1M rows
     .venv/bin/python bench/coordination.py --sizes 1000000 10000000 --skip-cnt-above 1000000
+    .venv/bin/python bench/coordination.py --spark --simulate-rows 1000000000
 """
 
 from __future__ import annotations
@@ -151,6 +160,102 @@ def run_graphinv_edges(rows: int, window: int, min_weight: int, queue) -> None:
     queue.put({"edges": {(a, b, int(w)) for a, b, w in zip(lo, hi, e["weight"])}})
 
 
+def _spark_stages(spark) -> tuple[int, int]:
+    """Shuffle bytes written and read by every stage so far (Spark's status store, which
+    keeps the task metrics with the UI off too)."""
+    store = spark.sparkContext._jsc.sc().statusStore()
+    stages = store.stageList(None, False, False, getattr(store, "stageList$default$4")(),
+                             getattr(store, "stageList$default$5")())
+    written = read = 0
+    for k in range(stages.length()):
+        stage = stages.apply(k)
+        written += stage.shuffleWriteBytes()
+        read += stage.shuffleReadBytes()
+    return written, read
+
+
+def run_spark(rows: int, window: int, min_weight: int, cores: int, partitions: int, seeds: tuple, queue) -> None:
+    """The Spark engine on ``seeds`` generated tables of ``rows`` (one session, so only the
+    first pays the JVM's warm-up): seconds, shuffle bytes and edges per table, both semantics."""
+    from graphinv.analysis.coordination import spark as engine
+
+    start = time.perf_counter()
+    spark = engine.session(f"local[{cores}]", shuffle_partitions=partitions, driver_memory="6g")
+    spark.sparkContext.setLogLevel("ERROR")
+    out = {"startup": time.perf_counter() - start, "runs": []}
+    generic = {"account": "account_id", "object": "object_id", "content": "content_id", "time": "timestamp"}
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in seeds:
+            path = os.path.join(tmp, f"shares{seed}.parquet")
+            generate(rows, seed=seed).drop(columns="modality").rename(columns=generic).to_parquet(path)
+            run = {"seed": seed}
+            for semantics in ("cnt", "coortweet"):
+                before = _spark_stages(spark)
+                began = time.perf_counter()
+                frame, _, _ = engine.read_share_table(spark, path)
+                if semantics == "cnt":
+                    result = engine.detect_coordination_cnt(frame, window, min_weight, spark=spark)
+                    edges = {(a, b, w) for a, b, w in
+                             result.edges[["account", "account_y", "weight"]].itertuples(index=False)}
+                else:
+                    result = engine.detect_coordination(frame, window, min_weight, spark=spark)
+                    edges = result.edges[["account", "account_y", "weight"]].copy()
+                seconds = time.perf_counter() - began
+                after = _spark_stages(spark)
+                run[semantics] = {"seconds": seconds, "edges": edges, "summary": result.summary,
+                                  "pairs": result.stats["pairs"], "shuffle_write": after[0] - before[0],
+                                  "shuffle_read": after[1] - before[1]}
+            out["runs"].append(run)
+    out["rss"] = max(_rss_mb())
+    spark.stop()
+    queue.put(out)
+
+
+def run_local_edges(rows: int, window: int, min_weight: int, seed: int, queue) -> None:
+    """The in-process engine's edges on the same table, for the comparison."""
+    from graphinv.analysis.coordination import detect_coordination, detect_coordination_cnt
+
+    shares = generate(rows, seed=seed)
+    cnt = detect_coordination_cnt(shares, window, min_weight).edges
+    coort = detect_coordination(shares, window, min_participation=min_weight, keep_pairs=False).edges
+    queue.put({"cnt": {(a, b, w) for a, b, w in cnt[["account", "account_y", "weight"]].itertuples(index=False)},
+               "coortweet": coort[["account", "account_y", "weight"]].copy()})
+
+
+def spark_section(rows: int, args) -> None:
+    seeds = tuple(range(args.spark_partitions_measured))
+    got = in_process(run_spark, rows, args.window, args.min_weight, args.spark_cores, args.shuffle_partitions,
+                     seeds)
+    local = in_process(run_local_edges, rows, args.window, args.min_weight, seeds[0])
+    first = got["runs"][0]
+    same_cnt = first["cnt"]["edges"] == local["cnt"]
+    same_coort = first["coortweet"]["edges"].reset_index(drop=True).equals(local["coortweet"].reset_index(drop=True))
+    print(f"  Spark engine local[{args.spark_cores}], {args.shuffle_partitions} shuffle partitions, "
+          f"session start {got['startup']:.1f} s, driver peak RSS {got['rss']:.0f} MB")
+    for semantics, same in (("cnt", same_cnt), ("coortweet", same_coort)):
+        runs = [r[semantics] for r in got["runs"]]
+        secs = ", ".join(f"{r['seconds']:.1f}" for r in runs)
+        print(f"  spark {semantics:<10}: {secs} s (one per generated table)  {runs[0]['summary']}  "
+              f"pairs={runs[0]['pairs']:,}  shuffle {runs[0]['shuffle_write'] / 1e6:.0f} MB written  "
+              f"{'same edges as in-process' if same else 'EDGES DIFFER'}")
+    if args.simulate_rows:
+        parts = args.simulate_rows / rows
+        print(f"\n  partitioned plan at {args.simulate_rows:,} shares = {parts:,.0f} object partitions of {rows:,}:")
+        for semantics in ("cnt", "coortweet"):
+            # the later runs: a warm executor, as on a cluster past its first tasks
+            runs = [r[semantics] for r in got["runs"][1:]] or [got["runs"][0][semantics]]
+            secs = np.array([r["seconds"] for r in runs])
+            core_seconds = secs.mean() * args.spark_cores
+            shuffle = np.mean([r["shuffle_write"] for r in runs]) / rows
+            total = core_seconds * parts
+            print(f"    {semantics:<10}: {core_seconds:.0f} core-s per partition "
+                  f"(+-{secs.std() * args.spark_cores:.0f}) x {parts:,.0f} = {total / 3600:,.0f} core-hours; "
+                  f"on 100 cores {total / 100 / 3600:.1f} h, on 1000 cores {total / 1000 / 60:.0f} min; "
+                  f"shuffle {shuffle:.0f} B/share -> {shuffle * args.simulate_rows / 1e12:.2f} TB; "
+                  f"edges returned to the driver ~{len(got['runs'][0][semantics]['edges']) * parts:,.0f} "
+                  f"(if no edge repeats across partitions)")
+
+
 def in_process(target, *args):
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
@@ -168,18 +273,29 @@ def main() -> None:
     parser.add_argument("--min-weight", type=int, default=2)
     parser.add_argument("--skip-cnt-above", type=int, default=2_000_000,
                         help="do not run CNT on tables larger than this (it is slow)")
+    parser.add_argument("--spark", action="store_true", help="also run the Spark engine (needs graphinv[spark])")
+    parser.add_argument("--spark-only", action="store_true",
+                        help="the in-process engines and the Spark engine only (no self-join, no toolkit)")
+    parser.add_argument("--spark-cores", type=int, default=2)
+    parser.add_argument("--shuffle-partitions", type=int, default=8)
+    parser.add_argument("--spark-partitions-measured", type=int, default=3,
+                        help="generated tables the Spark engine runs on (per-partition cost and its spread)")
+    parser.add_argument("--simulate-rows", type=int, help="project the partitioned plan to this many shares")
     args = parser.parse_args()
     print(f"window={args.window}s min_weight={args.min_weight} cores={os.cpu_count()}")
     for rows in args.sizes:
         ours = in_process(run_graphinv, rows, args.window, args.min_weight, "cnt")
         coort = in_process(run_graphinv, rows, args.window, args.min_weight, "coortweet")
-        print(f"\n{rows:,} rows")
+        print(f"\n{rows:,} rows (load {os.getloadavg()[0]:.1f})")
         print(f"  graphinv cnt co-link : {ours['seconds']:8.2f} s  peak RSS {ours['rss']:7.0f} MB "
               f"({ours['table_rss']:.0f} MB with the table alone)  edges={len(ours['edges'])} "
               f"planted nodes={ours['planted_nodes']} skipped objects={ours['capped']}")
         print(f"  graphinv coortweet   : {coort['seconds']:8.2f} s  peak RSS {coort['rss']:7.0f} MB "
               f"({coort['table_rss']:.0f} MB with the table alone)  {coort['summary']} "
               f"planted nodes={coort['planted_nodes']} skipped objects={coort['capped']}")
+        if args.spark_only:
+            spark_section(rows, args)
+            continue
         join = in_process(run_selfjoin, rows, args.window, args.min_weight)
         if "skipped" in join:
             print(f"  pandas self-join     : skipped ({join['skipped']})")
@@ -188,6 +304,8 @@ def main() -> None:
             print(f"  pandas self-join     : {join['seconds']:8.2f} s  peak RSS {join['rss']:7.0f} MB  "
                   f"edges={len(join['edges'])}  {'same edges as graphinv coortweet' if same else 'EDGES DIFFER'}")
             print(f"  ratio self-join/graphinv coortweet: {join['seconds'] / coort['seconds']:8.1f}x")
+        if args.spark:
+            spark_section(rows, args)
         if rows > args.skip_cnt_above:
             print("  CNT co-link          : skipped (--skip-cnt-above)")
             continue
