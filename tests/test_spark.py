@@ -24,6 +24,8 @@ from graphinv.errors import InputError
 ROOT = Path(__file__).resolve().parents[1]
 TEST_CONF = {"spark.sql.codegen.wholeStage": "false", "spark.sql.adaptive.enabled": "false",
              "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"}
+# the same settings for the command line's own session
+SUBMIT_ARGS = " ".join(f"--conf {key}='{value}'" for key, value in TEST_CONF.items()) + " pyspark-shell"
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +73,7 @@ def test_russian_coord_tweets_on_spark_from_the_command_line(reference_data, tmp
     path = reference_data / "coortweet" / "russian_coord_tweets.csv.gz"
     out = tmp_path / "edges.parquet"
     done = graphinv("coordination", str(path), "--window", "60", "--min-participation", "2", "--engine", "spark",
-                    "--spark-master", "local[2]", "--out", str(out))
+                    "--spark-master", "local[2]", "--out", str(out), env={"PYSPARK_SUBMIT_ARGS": SUBMIT_ARGS})
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "nodes=2110 edges=3721"
     local = detect_coordination(read_share_table(path), 60, 2, 0.5, keep_pairs=False).edges

@@ -92,15 +92,18 @@ def session(master: str | None = None, *, shuffle_partitions: int | None = None,
         settings["spark.driver.memory"] = driver_memory
     for key, value in {**settings, **(conf or {})}.items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    with _quiet_pandas():
+        return builder.getOrCreate()
 
 
 @contextmanager
 def _quiet_pandas():
-    # pyspark warns that it does not fully support pandas 3; the tests compare every
-    # column this module moves through Arrow with the in-process engine's.
+    # pyspark warns that it does not fully support pandas 3 (and calls a pandas keyword
+    # pandas 3 deprecates); the tests compare every column this module moves through
+    # Arrow with the in-process engine's.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*PySpark does not yet fully support pandas.*")
+        warnings.filterwarnings("ignore", message="The copy keyword is deprecated")
         yield
 
 
@@ -434,12 +437,12 @@ def detect_coordination(shares, window: int | str = 60, min_participation: int =
 def _cnt_normalise_udf():
     from pyspark.sql.functions import pandas_udf
 
-    @pandas_udf("string")
     def normalise(texts: pd.Series) -> pd.Series:
         # the in-process engine's own function, so both normalise alike
         return texts.map(cnt_normalise_text)
 
-    return normalise
+    with _quiet_pandas():
+        return pandas_udf(normalise, "string")
 
 
 def detect_coordination_cnt(shares, window: int = 60, min_weight: int = 1, *, loops: bool = False,
