@@ -369,18 +369,17 @@ class EmbeddedStore(GraphStore):
     def _merge_old(self, table: str, kind, rows: pd.DataFrame, props: list[str], hashes: np.ndarray,
                    keys: pd.DataFrame | None = None) -> int:
         """Merge rows already stored whose hash differs from the stored one (the others are
-        the rows last merged: nothing to do) and record their hashes; returns rows changed."""
+        the rows last merged: nothing to do); returns the rows changed, which are written
+        with their hash. A row that merges to no change keeps its hash: writing the new
+        one would cost a write per row in every ingest batch that sees it again, for a
+        re-load that this row's next sight would undo."""
         if rows.empty:
             return 0
         current = self._stored_rows(table, rows, props, rel=keys is not None)
         changed = merge_with_stored(rows[props], current, kind)
-        # Rows that merge to no change still get their hash, so the next re-load skips them.
-        update = rows[["uid"]].merge(changed, on="uid", how="left")
-        update[ROW_HASH] = hashes
         if not changed.empty:
-            # Only changed rows carry values; the rest write their hash alone.
-            self._set_rows(table, update[update["uid"].isin(changed["uid"])], kind, keys=keys)
-        self._set_rows(table, update.loc[~update["uid"].isin(changed["uid"]), ["uid", ROW_HASH]], kind, keys=keys)
+            changed[ROW_HASH] = pd.Series(hashes, index=rows["uid"].to_numpy()).loc[changed["uid"]].to_numpy()
+            self._set_rows(table, changed, kind, keys=keys)
         return len(changed)
 
     def _upsert_nodes(self, kind: str, frame: pd.DataFrame) -> int:
