@@ -145,8 +145,14 @@ def shares_from_pandas(spark, shares: pd.DataFrame):
 
 
 def _is_parquet(path: str) -> bool:
+    """Parquet: a ``.parquet`` file, or a folder (a dataset as Spark writes it, here or
+    at a URI); a file of another name is read as CSV."""
     name = path.rstrip("/").lower()
-    return name.endswith((".parquet", ".pq")) or (Path(path).is_dir() and any(Path(path).glob("*.parquet")))
+    if name.endswith((".parquet", ".pq")):
+        return True
+    if Path(path).exists():
+        return Path(path).is_dir()
+    return not name.endswith((".csv", ".tsv", ".txt", ".gz", ".bz2"))
 
 
 def _csv_header(spark, path: str) -> tuple[list[str], str]:
@@ -212,13 +218,13 @@ def read_share_table(spark, path: str | Path, columns: Mapping[str, str | Sequen
     """
     F = _pyspark()
     path = str(path)
+    if "://" not in path and not Path(path).exists():
+        raise InputError(f"share table not found: {path}")
     parquet = _is_parquet(path)
     if parquet:
         table = spark.read.parquet(path)
         header = table.columns
     else:
-        if "://" not in path and not Path(path).exists():
-            raise InputError(f"share table not found: {path}")
         header, delimiter = _csv_header(spark, path)
     shape, mapping = table_shape(header, columns, Path(path).name)
     if not parquet:
