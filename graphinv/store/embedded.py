@@ -389,13 +389,7 @@ class EmbeddedStore(GraphStore):
         new_rows = frame[~stored]
         if not new_rows.empty:
             self._copy(kind, to_arrow(new_rows, node_kind, list(node_kind.properties)))
-        old = stored.copy()
-        if stored.any():
-            hashes = row_hashes(to_arrow(frame[stored], node_kind, props))
-            old[stored] = hashes != stored_hash[stored]
-            hashes = hashes[hashes != stored_hash[stored]]
-        else:
-            hashes = np.zeros(0, dtype=np.int64)
+        old, hashes = _differing(frame, stored, stored_hash, node_kind, props)
         return len(new_rows) + self._merge_old(kind, node_kind, frame[old], props, hashes)
 
     def _ensure_nodes(self, kind: str, uids: list[str]) -> None:
@@ -419,12 +413,7 @@ class EmbeddedStore(GraphStore):
             self._copy(kind, table, options)
             written += len(rows)
         props = [c for c in frame.columns if c in edge_kind.properties]
-        old = stored.copy()
-        hashes = np.zeros(0, dtype=np.int64)
-        if stored.any():
-            hashes = row_hashes(to_arrow(frame[stored], edge_kind, props))
-            old[stored] = hashes != stored_hash[stored]
-            hashes = hashes[hashes != stored_hash[stored]]
+        old, hashes = _differing(frame, stored, stored_hash, edge_kind, props)
         old_rows = frame[old]
         return written + self._merge_old(kind, edge_kind, old_rows, props, hashes,
                                          keys=old_rows[["uid", "src", "dst", "src_kind", "dst_kind"]])
@@ -464,6 +453,19 @@ def _key_table(rows: pd.DataFrame, rel: bool) -> pa.Table:
     names = ["uid", "src", "dst"] if rel else ["uid"]
     return pa.Table.from_arrays([pa.array(rows[c].astype(str).tolist(), pa.string()) for c in names],
                                 names=[f"k_{c}" for c in names])
+
+
+def _differing(frame: pd.DataFrame, stored: np.ndarray, stored_hash: np.ndarray, kind,
+               props: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The stored rows of ``frame`` whose hash differs from the stored one (to merge), and
+    those hashes, in order."""
+    old = stored.copy()
+    if not stored.any():
+        return old, np.zeros(0, dtype=np.int64)
+    hashes = row_hashes(to_arrow(frame[stored], kind, props))
+    differs = hashes != stored_hash[stored]
+    old[stored] = differs
+    return old, hashes[differs]
 
 
 def _uid_hash_table(uids: pa.ChunkedArray, hashes: pa.ChunkedArray) -> pa.Table:
