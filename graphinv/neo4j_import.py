@@ -68,40 +68,44 @@ def _read(store: GraphStore, cypher: str) -> pa.Table:
     return pa.Table.from_pandas(store.query(cypher), preserve_index=False)
 
 
+def _write_kind(store: GraphStore, kind, match: str, var: str, keys: dict[str, str], props: list[str],
+                path: Path) -> int:
+    """Write ``kind``'s rows (``match`` binds ``var`` to each) as one importer CSV: ``keys``
+    (Cypher expression -> importer header) first, then the kind's own header (``:LABEL``
+    for a node, ``:TYPE`` for an edge), then ``props`` typed. Returns the rows written
+    (none: no file)."""
+    names = [f"_k{i}" for i in range(len(keys))]
+    table = _read(store, f"{match} RETURN " + ", ".join(f"{expr} AS {name}" for expr, name in zip(keys, names))
+                  + "".join(f", {var}.{p} AS {p}" for p in props))
+    if table.num_rows == 0:
+        return 0
+    arrays, headers = _typed_columns(table, kind, props)
+    own = pa.array([kind.name] * table.num_rows, pa.string())
+    columns = [table.column(name).cast(pa.string()) for name in names] + [own, *arrays]
+    header = [*keys.values(), ":LABEL" if var == "n" else ":TYPE", *headers]
+    pacsv.write_csv(pa.Table.from_arrays(columns, names=header), path, pacsv.WriteOptions(quoting_style="needed"))
+    return table.num_rows
+
+
 def write_csv(store: GraphStore, out: Path, schema: Schema = SCHEMA) -> tuple[list[Path], list[Path], ImportResult]:
     """One CSV per non-empty node kind and edge kind of ``store``, in the importer's format
     (``uid:ID``, ``:LABEL``; ``:START_ID``, ``:END_ID``, ``:TYPE``; typed property headers)."""
     out.mkdir(parents=True, exist_ok=True)
     result = ImportResult()
     nodes, edges = [], []
-    options = pacsv.WriteOptions(quoting_style="needed")
     for kind in schema.nodes.values():
-        props = [p for p in kind.properties if p != "uid"]
-        table = _read(store, f"MATCH (n:{kind.name}) RETURN n.uid AS uid"
-                      + "".join(f", n.{p} AS {p}" for p in props))
-        if table.num_rows == 0:
-            continue
-        arrays, headers = _typed_columns(table, kind, props)
-        label = pa.array([kind.name] * table.num_rows, pa.string())
         path = out / f"nodes_{kind.name}.csv"
-        pacsv.write_csv(pa.Table.from_arrays([table.column("uid").cast(pa.string()), label, *arrays],
-                                             names=["uid:ID", ":LABEL", *headers]), path, options)
-        nodes.append(path)
-        result.nodes[kind.name] = table.num_rows
+        # The node's uid is its importer ID, which the importer stores as the property `uid`.
+        props = [p for p in kind.properties if p != "uid"]
+        if rows := _write_kind(store, kind, f"MATCH (n:{kind.name})", "n", {"n.uid": "uid:ID"}, props, path):
+            nodes.append(path)
+            result.nodes[kind.name] = rows
     for kind in schema.edges.values():
-        props = list(kind.properties)
-        table = _read(store, f"MATCH (a)-[r:{kind.name}]->(b) RETURN a.uid AS _src, b.uid AS _dst"
-                      + "".join(f", r.{p} AS {p}" for p in props))
-        if table.num_rows == 0:
-            continue
-        arrays, headers = _typed_columns(table, kind, props)
-        rel_type = pa.array([kind.name] * table.num_rows, pa.string())
         path = out / f"edges_{kind.name}.csv"
-        pacsv.write_csv(pa.Table.from_arrays([table.column("_src").cast(pa.string()),
-                                              table.column("_dst").cast(pa.string()), rel_type, *arrays],
-                                             names=[":START_ID", ":END_ID", ":TYPE", *headers]), path, options)
-        edges.append(path)
-        result.edges[kind.name] = table.num_rows
+        if rows := _write_kind(store, kind, f"MATCH (a)-[r:{kind.name}]->(b)", "r",
+                               {"a.uid": ":START_ID", "b.uid": ":END_ID"}, list(kind.properties), path):
+            edges.append(path)
+            result.edges[kind.name] = rows
     return nodes, edges, result
 
 
