@@ -128,7 +128,8 @@ def test_cnt_hand_made_table(tmp_path, window, min_weight, loops, nodes):
     assert list(result.edges.columns) == CNT_EDGE_COLUMNS
 
 
-def _random_cnt_table(path, seed=7, n=600):
+def _random_cnt_table(path, seed=7, n=600, last_text="Other"):
+    """A CNT message table with reposts, links and near-equal texts (also read by test_spark)."""
     rng = np.random.default_rng(seed)
     users = [f"u{k}" for k in range(25)]
     rows = []
@@ -136,7 +137,7 @@ def _random_cnt_table(path, seed=7, n=600):
         repost = f"rt{rng.integers(0, 30)}" if rng.random() < 0.4 else ""
         urls = " ".join(f"https://s{rng.integers(0, 6)}.org/{rng.integers(0, 12)}"
                         for _ in range(rng.integers(1, 3)))
-        text = ["Vote now @x", "vote NOW", "Read this", "read  this @y @z", "Other"][rng.integers(0, 5)]
+        text = ["Vote now @x", "vote NOW", "Read this", "read  this @y @z", last_text][rng.integers(0, 5)]
         rows.append([str(m), users[rng.integers(0, 25)], "name", repost, "", text,
                      int(rng.integers(0, 3600)), urls])
     frame = pd.DataFrame(rows, columns=["message_id", "user_id", "username", "repost_id", "reply_id",

@@ -20,6 +20,7 @@ from pandas.testing import assert_frame_equal
 
 from graphinv.analysis.coordination import detect_coordination, detect_coordination_cnt, read_share_table
 from graphinv.errors import InputError
+from test_coordination import _random_cnt_table
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_CONF = {"spark.sql.codegen.wholeStage": "false", "spark.sql.adaptive.enabled": "false",
@@ -105,21 +106,6 @@ def test_german_elections_url_and_image_stacked_on_spark(reference_data, engine,
 # --------------------------------------------------------------------- CNT
 
 
-def _random_cnt_table(path, seed=7, n=600):
-    rng = np.random.default_rng(seed)
-    users = [f"u{k}" for k in range(25)]
-    rows = []
-    for m in range(n):
-        repost = f"rt{rng.integers(0, 30)}" if rng.random() < 0.4 else ""
-        urls = " ".join(f"https://s{rng.integers(0, 6)}.org/{rng.integers(0, 12)}"
-                        for _ in range(rng.integers(1, 3)))
-        text = ["Vote now @x", "vote NOW", "Read this", "read  this @y @z", "Other\nline"][rng.integers(0, 5)]
-        rows.append([str(m), users[rng.integers(0, 25)], "name", repost, "", text,
-                     int(rng.integers(0, 3600)), urls])
-    pd.DataFrame(rows, columns=["message_id", "user_id", "username", "repost_id", "reply_id", "message", "timestamp",
-                                "urls"]).to_csv(path, index=False)
-
-
 @pytest.mark.parametrize(("window", "min_weight"), [(60, 1), (5, 2)])
 def test_cnt_on_spark_matches_the_toolkit_itself(tmp_path, engine, spark, window, min_weight):
     # CNT's message table (reposts, links, texts with a line break in quotes) read by
@@ -127,7 +113,7 @@ def test_cnt_on_spark_matches_the_toolkit_itself(tmp_path, engine, spark, window
     from coordination_network_toolkit import compute_networks, preprocess
 
     csv = tmp_path / "messages.csv"
-    _random_cnt_table(csv)
+    _random_cnt_table(csv, last_text="Other\nline")
     db = str(tmp_path / "cnt.db")
     preprocess.preprocess_csv_files(db, [str(csv)])
     compute_networks.compute_co_link_network(db, window, n_threads=1, min_edge_weight=min_weight)
