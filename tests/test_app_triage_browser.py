@@ -19,7 +19,8 @@ from graphinv.analysis.registry import analyze_all
 from graphinv.ingest import ingest_paths
 from graphinv.store import open_store
 from scripts import triagescenario
-from test_app_browser import AppServer, backend_uri, full_shot, make_driver, severe_logs, shot, wait_for, wait_rendered
+from test_app_browser import (AppServer, backend_uri, full_shot, make_driver, open_page, severe_logs, shot, wait_for,
+                              wait_rendered)
 
 pytestmark = pytest.mark.browser
 
@@ -51,11 +52,6 @@ def driver(server):
     opened = make_driver()
     yield opened
     opened.quit()
-
-
-def open_page(driver, server, path: str) -> None:
-    driver.get(server.url + path)
-    wait_rendered(driver)
 
 
 def rows(driver) -> list[dict]:

@@ -14,8 +14,8 @@ from urllib.parse import quote
 import pytest
 
 from graphinv.store import open_store
-from test_app_browser import (AppServer, _assert_no_script_ran, backend_uri, full_shot, make_driver, severe_logs,
-                              wait_for, wait_rendered)
+from test_app_browser import (AppServer, _assert_no_script_ran, backend_uri, full_shot, make_driver, open_page,
+                              severe_logs, wait_for, wait_rendered)
 from test_watch_queries import (CHANNEL, FLAKY, GONE, HOSTILE_HANDLE, NEW, OLD, PAUSED, SHA_MOVED, WARC, WATCHED,
                                 build_watch_graph)
 
@@ -47,11 +47,6 @@ def driver(server):
     opened = make_driver()
     yield opened
     opened.quit()
-
-
-def open_page(driver, server, path: str) -> None:
-    driver.get(server.url + path)
-    wait_rendered(driver)
 
 
 def watch_rows(driver) -> dict[str, dict]:
