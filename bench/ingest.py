@@ -86,6 +86,7 @@ def copy_floor(path: str, scale: float, queue) -> None:
     import pyarrow as pa
 
     from graphinv.schema import SCHEMA, ladybug_ddl
+    from graphinv.store.base import endpoint_kinds
     from graphinv.store.frames import to_arrow
 
     tables = []
@@ -98,7 +99,7 @@ def copy_floor(path: str, scale: float, queue) -> None:
         frame = frame.assign(uid=frame["src"] + ">" + kind + ">" + frame["dst"] + key)
         typed = to_arrow(frame, edge, list(edge.properties))
         ends = [pa.array(frame["src"].tolist(), pa.string()), pa.array(frame["dst"].tolist(), pa.string())]
-        src, dst = (SCHEMA.nodes[k].name for k in _end_kinds(kind))
+        src, dst = (endpoint_kinds(frame[end].iloc[:1], kind).iloc[0] for end in ("src", "dst"))
         options = f" (from='{src}', to='{dst}')" if len(edge.between) > 1 else ""
         tables.append((kind, pa.Table.from_arrays(ends + typed.columns, names=["from", "to"] + typed.column_names),
                        options))
@@ -123,10 +124,6 @@ def offline_import(tmp: str, scale: float, queue) -> None:
     with open_store(f"embedded:{tmp}/source.lbug", read_only=True) as store:
         done = import_store(store, f"{tmp}/neo4j", heap="2g")
     queue.put({"rows": done.rows, "csv_seconds": done.csv_seconds, "import_seconds": done.import_seconds})
-
-
-def _end_kinds(kind: str) -> tuple[str, str]:
-    return {"POSTED": ("Account", "Post"), "REPOSTED": ("Account", "Post"), "LINKS_TO": ("Post", "Url")}[kind]
 
 
 def one_row_per_transaction(uri: str, n: int = 2000) -> float:
